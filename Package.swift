@@ -1,0 +1,102 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Herdwatch: a capture agent (`herdwatch-agent`) and a service/operator CLI (`herdwatch`)
+/// over libraries that keep pure logic (AuditCore, FleetSimulator, FleetModel) apart from I/O.
+/// Dependencies point one way: executables → runtimes → pure cores → FleetModel.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "herdwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "herdwatch-agent", targets: ["AgentMain"]),
+        .executable(name: "herdwatch", targets: ["ServerMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure cores: no sockets, no libpq, no logging.
+        .target(name: "FleetModel", swiftSettings: swiftSettings),
+        .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        .target(name: "FleetSimulator", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
+
+        // PostgreSQL through libpq.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "LibPQ", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        .target(
+            name: "Storage",
+            dependencies: ["LibPQ", "FleetModel"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedSQL"]
+        ),
+
+        // Kernel audit netlink.
+        .target(name: "CLinuxAudit"),
+
+        // Runtimes: I/O and services.
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "AuditCore", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServerRuntime",
+            dependencies: [
+                "Storage", "FleetModel", "FleetSimulator", "Settings",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Executables: wiring only.
+        .executableTarget(
+            name: "AgentMain",
+            dependencies: [
+                "AgentRuntime", "AuditCore", "FleetModel", "Settings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ServerMain",
+            dependencies: [
+                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Build tooling: sql/*.sql embedded into Storage so each binary carries its schema.
+        .executableTarget(name: "SQLEmbedder", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
+
+        // Test support: a throwaway PostgreSQL cluster started by the tests themselves.
+        .target(
+            name: "PostgresFixture",
+            dependencies: ["LibPQ"],
+            path: "Tests/PostgresFixture",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
+        .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "LibPQ", "PostgresFixture", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CommandLineTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+// libpq's client API (libpq-dev; pkg-config libpq supplies the include path).
+#include <libpq-fe.h>
