@@ -12,8 +12,10 @@ import CLinuxAudit
 extension AuditRule {
     /// AUDIT_MAX_FIELDS.
     public static let maximumFields = Int(AUDIT_MAX_FIELDS)
-    /// One past the highest syscall number `mask` can hold (AUDIT_BITMASK_SIZE * 32).
-    public static let maximumSyscall = Int(AUDIT_BITMASK_SIZE) * 32
+    /// One past the highest syscall number: the last word of `mask` holds syscall class bits
+    /// (AUDIT_CLASS_*) that the kernel expands and clears (kernel/auditfilter.c
+    /// `audit_to_entry_common`), so syscalls live in the first AUDIT_BITMASK_SIZE - 1 words.
+    public static let maximumSyscall = (Int(AUDIT_BITMASK_SIZE) - 1) * 32
 
     private static let maskOffset = 12
     private static let fieldsOffset = maskOffset + 4 * Int(AUDIT_BITMASK_SIZE)
@@ -74,7 +76,9 @@ extension AuditRule {
         self.init(action: action, list: list, prepend: flags & UInt32(AUDIT_FILTER_PREPEND) != 0)
         var masks: [UInt32] = []
         for index in 0..<Int(AUDIT_BITMASK_SIZE) { masks.append(try word(Self.maskOffset + 4 * index)) }
-        if masks.allSatisfy({ $0 == .max }) {
+        // All syscalls: the kernel lists the class word cleared, so look at the others only
+        // (as auditctl's listing does).
+        if masks.dropLast().allSatisfy({ $0 == .max }) {
             allSyscalls = true
         } else {
             syscalls = (0..<UInt32(Self.maximumSyscall)).filter { masks[Int(herdwatch_audit_word($0))] & herdwatch_audit_bit($0) != 0 }
