@@ -49,7 +49,8 @@ import Testing
         #expect(parsed.syscalls == [203, 221])
         #expect(parsed.arch == 0xC000_00B7)
         #expect(parsed.auditctlText(machine: .aarch64) == "-a always,exit -F arch=b64 -S connect,execve -F key=k")
-        #expect(throws: AuditRuleSyntaxError.self) { try arm.parse(line: "-a always,exit -F arch=b32 -S execve") }
+        #expect(try rule("-a always,exit -F arch=b32 -S execve,connect", parser: arm).syscalls == [11, 283])
+        #expect(throws: AuditRuleSyntaxError.self) { try arm.parse(line: "-a always,exit -F arch=b32 -S openat2") }
     }
 
     @Test func encodesKernelLayout() throws {
@@ -149,5 +150,24 @@ import Testing
         var badList = good
         badList.storeHost(UInt32(9), at: 0)
         #expect(throws: NetlinkFrameError.self) { try AuditRule(ruleData: badList) }
+    }
+}
+
+@Suite struct DefaultRulesFileTests {
+    /// ops/audit.rules parses for both machines, every rule has a key, and each rule's text
+    /// survives the trip through `struct audit_rule_data`.
+    @Test(arguments: AuditMachine.allCases)
+    func defaultRulesParse(machine: AuditMachine) throws {
+        let root = String(#filePath.split(separator: "/Tests/").first!)
+        let text = try AuditRuleFile.readText(path: root + "/ops/audit.rules")
+        let commands = try AuditRuleParser(machine: machine).parse(file: text)
+        #expect(commands.first == .deleteAll)
+        let rules = commands.compactMap { if case .add(let rule) = $0 { rule } else { nil } }
+        #expect(rules.count > 10)
+        for rule in rules {
+            #expect(rule.key?.hasPrefix("herdwatch-") == true, "\(rule.auditctlText(machine: machine))")
+            let decoded = try AuditRule(ruleData: rule.ruleData())
+            #expect(decoded.auditctlText(machine: machine) == rule.auditctlText(machine: machine))
+        }
     }
 }

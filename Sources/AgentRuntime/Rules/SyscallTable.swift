@@ -19,6 +19,12 @@ public struct SyscallTable: Sendable {
         self.numbers = numbers
     }
 
+    /// - Parameter sparse: names by number for a table we only know in part.
+    init(sparse: [UInt32: String]) {
+        let count = Int(sparse.keys.max() ?? 0) + 1
+        self.init(names: (0..<count).map { sparse[UInt32($0)] ?? "_" }.joined(separator: " "))
+    }
+
     /// The number of `name`, or `nil` when this architecture has no such syscall.
     public func number(of name: String) -> UInt32? { numbers[name] }
 
@@ -61,12 +67,14 @@ public enum AuditMachine: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The syscall table for an AUDIT_ARCH_* value, or this machine's 64-bit table for `nil`
-    /// (no `-F arch`). `nil` when we carry no table for that architecture (32-bit ARM).
+    /// (no `-F arch`). `nil` when we carry no table for that architecture. The 32-bit ARM
+    /// table is partial (see `SyscallTable.arm`).
     public func syscallTable(arch: UInt32?) -> SyscallTable? {
         switch arch ?? arch64 {
         case herdwatch_audit_arch_x86_64(): .x86_64
         case herdwatch_audit_arch_i386(): .i386
         case herdwatch_audit_arch_aarch64(): .aarch64
+        case herdwatch_audit_arch_arm(): .arm
         default: nil
         }
     }
