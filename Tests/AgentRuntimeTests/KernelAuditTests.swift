@@ -19,7 +19,7 @@ struct KernelAuditTests {
                 "-w /etc/herdwatch-test-nonexistent -p wa",
             ])
                         #expect(try session.listedRules() == [
-                "-a always,exit -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -F key=\(session.key)",
+                "-a always,exit -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=-1 -F key=\(session.key)",
                 "-w /etc/herdwatch-test-nonexistent -p wa -k \(session.key)",
             ])
             for rule in try session.client.listRules() where rule.key == session.key { try session.client.deleteRule(rule) }

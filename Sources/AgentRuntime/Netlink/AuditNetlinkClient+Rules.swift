@@ -14,7 +14,8 @@ extension AuditNetlinkClient {
     /// added. Sets backlog_wait_time 0 first, so the new rules can never block an audited
     /// process. A rule the kernel already holds is counted, not an error (loading is
     /// idempotent, unlike auditctl).
-    /// - Throws: ``AuditNetlinkError`` for the first rule the kernel rejects otherwise.
+    /// - Throws: ``AuditNetlinkError`` for the first rule the kernel rejects otherwise, naming
+    ///   the rule; the rules before it stay loaded.
     public func apply(_ commands: [AuditRuleCommand]) throws(AuditNetlinkError) -> RuleChanges {
         try set(AuditStatusChange(backlogWaitTime: 0))
         var changes = RuleChanges()
@@ -28,6 +29,10 @@ extension AuditNetlinkClient {
                     changes.added += 1
                 } catch where error.code == .rejected && error.cause?.rawValue == EEXIST {
                     changes.alreadyPresent += 1
+                } catch {
+                    var error = error
+                    error.operation += " of '\(rule.auditctlText())'"
+                    throw error
                 }
             }
         }

@@ -62,7 +62,7 @@ extension AuditField {
             if let named = AuditMachine.archNames.first(where: { $0.value == number }) { return named.name }
             return "0x" + String(number, radix: 16)
         case .auid, .uid, .euid:
-            return number == herdwatch_audit_uid_unset() ? "unset" : String(number)
+            return number == herdwatch_audit_uid_unset() ? "-1" : String(number)  // as auditctl -l prints it
         case .perm:
             return String(permissionLetters.filter { number & $0.bit != 0 }.map(\.letter))
         case .exit:
