@@ -48,6 +48,11 @@ struct KernelAuditTests {
                 "-a always,exit -F arch=b64 -S execve -F ppid=\(pid)",
                 "-a always,exit -F arch=b64 -S connect,bind,listen -F ppid=\(pid)",
             ])
+            // Read-only readers beside the session's: one to see the records, one with room
+            // for a single message to count drops.
+            let multicast = try NetlinkAuditSource.start(mode: .multicast)
+            let tiny = try NetlinkAuditSource.start(mode: .multicast, bufferLimit: 1)
+            defer { multicast.stop(); tiny.stop() }
             let arguments = ["/bin/true", "two words", "it's \"quoted\""]
             try spawnAndWait(arguments)
             // The kernel decides when a process is created whether it is audited: this test
@@ -56,7 +61,7 @@ struct KernelAuditTests {
             let ports = try inForkedChild { [try listenAndConnect(family: AF_INET), try listenAndConnect(family: AF_INET6)] }
             let (ipv4, ipv6) = (ports[0], ports[1])
 
-            let events = await collectEvents(from: session.source, key: session.key) { events in
+            let events = await collectEvents(from: session.source.messages, key: session.key) { events in
                 events.contains { $0.syscall == "59" && $0.execArguments == arguments }
                     && events.contains { $0.syscall == "42" && $0.address?.port == ipv6 && $0.address?.family == 10 }
                     && events.contains { $0.syscall == "42" && $0.address?.port == ipv4 && $0.address?.family == 2 }
@@ -75,6 +80,13 @@ struct KernelAuditTests {
             let counters = session.source.counters
             #expect(counters.received > 0)
             #expect(counters.droppedByBuffer == 0)
+            // Multicast sees the same records, with the correct nlmsg_len instead of the quirk.
+            let seen = await collectEvents(from: multicast.messages, key: session.key) { events in
+                events.contains { $0.syscall == "59" && $0.execArguments == arguments }
+            }
+            #expect(seen.contains { $0.syscall == "59" && $0.execArguments == arguments }, "multicast execve")
+            #expect(tiny.counters.received == 1)
+            #expect(tiny.counters.droppedByBuffer > 0)
         }
     }
 }
@@ -93,11 +105,11 @@ struct AuditedEvent {
 
 /// Reads the source until `done` holds for the events of `key` seen so far, or 15 seconds pass.
 /// Cancelling the reader ends the source's stream, so call this once per source.
-func collectEvents(from source: NetlinkAuditSource, key: String, until done: @escaping @Sendable ([AuditedEvent]) -> Bool) async -> [AuditedEvent] {
+func collectEvents(from messages: AsyncStream<AuditNetlinkMessage>, key: String, until done: @escaping @Sendable ([AuditedEvent]) -> Bool) async -> [AuditedEvent] {
     await withTaskGroup(of: [AuditedEvent]?.self) { group in
         group.addTask {
             var events: [Substring: AuditedEvent] = [:]
-            for await message in source.messages {
+            for await message in messages {
                 let record = RecordText(type: message.type, text: String(decoding: message.payload, as: UTF8.self))
                 guard let serial = record.serial else { continue }
                 if record.type == 1300, record.field("key") == "\"\(key)\"" {

@@ -62,11 +62,17 @@ public final class NetlinkAuditSource: Sendable {
     /// - Parameters:
     ///   - mode: unicast (become the audit daemon) or multicast (read-only).
     ///   - bufferLimit: messages the stream holds before it drops the newest (counted).
+    ///   - backlogWaitTime: set before registering in unicast mode, as the daemon owns the
+    ///     queue: 0 (the default) means a full backlog drops records (counted in `lost`)
+    ///     instead of blocking audited processes; `nil` leaves it. Multicast changes nothing.
     /// - Throws: ``AuditNetlinkError``, `.daemonRegistered` with the pid of another daemon.
-    public static func start(mode: Mode, bufferLimit: Int = 16_384) throws(AuditNetlinkError) -> NetlinkAuditSource {
+    public static func start(mode: Mode, bufferLimit: Int = 16_384, backlogWaitTime: UInt32? = 0) throws(AuditNetlinkError) -> NetlinkAuditSource {
         let groups: UInt32 = mode == .multicast ? 1 << (UInt32(AUDIT_NLGRP_READLOG.rawValue) - 1) : 0
         let client = try AuditNetlinkClient(multicastGroups: groups)
-        if mode == .unicast { try client.registerAsDaemon() }
+        if mode == .unicast {
+            if let backlogWaitTime { try client.set(AuditStatusChange(backlogWaitTime: backlogWaitTime)) }
+            try client.registerAsDaemon()
+        }
         let source = NetlinkAuditSource(mode: mode, client: client, bufferLimit: bufferLimit)
         let descriptor = client.socket.descriptor
         let continuation = source.continuation
