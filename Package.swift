@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LibPQ", "PostgresFixture", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CommandLineTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
     ]
 )

@@ -119,9 +119,12 @@ struct AuditRecordWriter {
         _ time: Int64, _ serial: Int
     ) {
         header("SYSCALL", time, serial)
-        let a0 = pointer(p.pid &* 7919 &+ syscall)
-        let a1 = pointer(p.pid &* 104_729 &+ serial)
-        append(" arch=c000003e syscall=\(syscall) success=\(success ? "yes" : "no") exit=\(exit) a0=\(a0) a1=\(a1) a2=\(syscall == 42 || syscall == 49 ? "10" : pointer(p.ppid &+ serial)) a3=0 items=\(items)")
+        // Socket calls take a file descriptor first; listen's second argument is the backlog.
+        let isSocketCall = [42, 43, 49, 50, 288].contains(syscall)
+        let a0 = isSocketCall ? String(3 + p.pid % 13, radix: 16) : pointer(p.pid &* 7919 &+ syscall)
+        let a1 = syscall == 50 ? "1ff" : pointer(p.pid &* 104_729 &+ serial)
+        let a2 = syscall == 42 || syscall == 49 ? "10" : syscall == 50 ? "0" : pointer(p.ppid &+ serial)
+        append(" arch=c000003e syscall=\(syscall) success=\(success ? "yes" : "no") exit=\(exit) a0=\(a0) a1=\(a1) a2=\(a2) a3=0 items=\(items)")
         append(" ppid=\(p.ppid) pid=\(p.pid) auid=\(p.auid) uid=\(p.uid) gid=\(p.gid) euid=\(p.uid) suid=\(p.uid) fsuid=\(p.uid) egid=\(p.gid) sgid=\(p.gid) fsgid=\(p.gid) tty=\(p.tty) ses=\(p.session) comm=")
         untrusted(p.comm)
         append(" exe=")

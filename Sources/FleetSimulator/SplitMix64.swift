@@ -35,7 +35,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     /// A uniform integer in `0..<bound` (bound > 0), by multiply-shift (bias below 2⁻³²).
     mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive, got \(bound)")
-        return Int((next() >> 32) &* UInt64(bound) >> 32)
+        return Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 
     /// A uniform integer in `range`.
