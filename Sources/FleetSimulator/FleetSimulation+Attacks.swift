@@ -16,7 +16,7 @@ extension FleetSimulation {
             return choice
         }
         let lastDayStart = context.end - dayMilliseconds
-        func attackTime() -> Int64 { max(lastDayStart, context.start) + 3 * hourMilliseconds + rng.int64(in: 0...(9 * hourMilliseconds)) }
+        func attackTime() -> Int64 { max(lastDayStart, context.start) + 3 * hourMilliseconds + rng.int64(in: 0...(8 * hourMilliseconds)) }
 
         var actions = Array(repeating: [AttackAction](), count: hosts.count)
         var truth: [GroundTruthEntry] = []
@@ -42,7 +42,10 @@ extension FleetSimulation {
         let calloutDaemon = RoleProfile.named(hosts[calloutHost].role.rawValue).primaryDaemon
         record(calloutHost, calloutTime, .connect, "\(AttackAction.calloutServer):443/tcp", "\(calloutDaemon.exe), a known binary, contacts a new address")
 
-        let tamperHost = pick(preferring: "worker"), tamperTime = attackTime()
+        // Tampering silences its host, so it comes after every other attack: in a fleet too small
+        // for one host per attack, the attacks before it must still be recorded.
+        let tamperHost = pick(preferring: "worker")
+        let tamperTime = max(lastDayStart, context.start) + 12 * hourMilliseconds + rng.int64(in: 0...hourMilliseconds)
         actions[tamperHost].append(.tamper(at: tamperTime))
         record(tamperHost, tamperTime, .exec, "/usr/sbin/auditctl", "bob runs auditctl by hand")
         record(tamperHost, tamperTime, .lineage, "/usr/bin/sudo -> /usr/sbin/auditctl", "bob runs auditctl through sudo")
@@ -61,8 +64,10 @@ extension FleetSimulation {
 
         let silentHost = pick(preferring: "web")
         let silentTime = context.end - 5 * hourMilliseconds - rng.int64(in: 0...(2 * hourMilliseconds))
-        actions[silentHost].append(.silence(at: silentTime))
-        record(silentHost, silentTime, .hostSilent, hosts[silentHost].name, "the host stops sending records")
+        if silentHost != tamperHost {  // only when the fleet is too small to keep them apart
+            actions[silentHost].append(.silence(at: silentTime))
+            record(silentHost, silentTime, .hostSilent, hosts[silentHost].name, "the host stops sending records")
+        }
 
         let poisonable = order.filter { !used.contains($0) && roleSizes[hosts[$0].role.rawValue, default: 0] >= 3 }
         if let minerHost = poisonable.first(where: { hosts[$0].role.rawValue == "worker" }) ?? poisonable.first {

@@ -20,7 +20,11 @@ extension HostGenerator {
             logout(privileged, from: Self.bastion, at: at + 240_000)
 
         case .daemonShell(let at):
-            guard let worker = workerProcess(of: profile.primaryDaemon.name, fromWorkers: true) else { return }
+            // A worker whose exe a reader has already seen (it makes audited connections), else the
+            // daemon's main process, so that the parent of the shell is known.
+            let daemon = profile.primaryDaemon.name
+            let workersSeen = profile.flows.contains { $0.daemon == daemon && $0.fromWorkers }
+            guard let worker = workerProcess(of: daemon, fromWorkers: workersSeen) else { return }
             run(ExecStep("/bin/sh", exe: "/usr/bin/dash", ["sh", "-c", "echo $((7*7))"], uid: worker.uid), parent: worker, at: at)
 
         case .daemonCallout(let at):

@@ -101,6 +101,25 @@ import Testing
         }
     }
 
+    @Test(arguments: ["web:1", "db:2", "cache:3,db:1", "worker:2,web:1"])
+    func smallAndUnknownFleetsStillShowEveryGroundTruthSubject(roles: String) throws {
+        let simulation = try FleetSimulation(SampleFleet.configuration(roles: roles, days: 2, seed: 5))
+        let logs = Dictionary(uniqueKeysWithValues: simulation.hosts.map { ($0.name, HostLog(text: SampleFleet.render(simulation, $0))) })
+        #expect(simulation.groundTruth.count >= 12)
+        for entry in simulation.groundTruth {
+            if entry.kind == .hostSilent {
+                let last = try #require(logs[entry.host]?.records.last)
+                #expect(last.timeMilliseconds <= entry.timeMilliseconds && last.timeMilliseconds > entry.timeMilliseconds - 3_600_000, "\(roles): \(entry.host)")
+                continue
+            }
+            let term = ObservedTerm(kind: entry.kind.rawValue, subject: entry.subject)
+            #expect(logs[entry.host]!.terms.contains { $0.term == term && $0.time == entry.timeMilliseconds }, "\(roles): \(entry.host) \(entry.subject)")
+            for (name, log) in logs where simulation.hosts.first(where: { $0.name == name })!.role.rawValue == simulation.hosts.first(where: { $0.name == entry.host })!.role.rawValue {
+                #expect(!log.terms.contains { $0.term == term && $0.time < SampleFleet.lastDayStart }, "\(roles): \(name) \(entry.subject) in training")
+            }
+        }
+    }
+
     @Test func silentHostsStopHoursBeforeTheEnd() throws {
         let silent = SampleFleet.simulation.groundTruth.filter { $0.kind == .hostSilent }
         #expect(silent.count == 2)
