@@ -120,7 +120,7 @@ struct AuditRecordWriter {
     ) {
         header("SYSCALL", time, serial)
         // Socket calls take a file descriptor first; listen's second argument is the backlog.
-        let isSocketCall = [42, 43, 49, 50, 288].contains(syscall)
+        let isSocketCall = [42, 43, 44, 49, 50, 288].contains(syscall)
         let a0 = isSocketCall ? String(3 + p.pid % 13, radix: 16) : pointer(p.pid &* 7919 &+ syscall)
         let a1 = syscall == 50 ? "1ff" : pointer(p.pid &* 104_729 &+ serial)
         let a2 = syscall == 42 || syscall == 49 ? "10" : syscall == 50 ? "0" : pointer(p.ppid &+ serial)

@@ -68,8 +68,10 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
         -mean * log1pNegative(unit())
     }
 
+    /// log(1 − x) for x in [0, 1), computed here with plain IEEE arithmetic rather than the C
+    /// library's `log`, whose last-bit results may differ between libm versions and would then
+    /// change the output for a seed from one machine to another.
     private func log1pNegative(_ x: Double) -> Double {
-        // log(1 - x) without Foundation; x in [0, 1).
         var y = 1 - x
         if y < 1e-300 { y = 1e-300 }
         return naturalLog(y)

@@ -115,7 +115,7 @@ extension HerdwatchCommand {
                 try Data(simulation.groundTruthJSON.utf8).write(to: directory.appendingPathComponent("ground-truth.json"))
             }
             let elapsed = ContinuousClock.now - started
-            print("wrote \(simulation.hosts.count) host logs (\(bytes / 1_048_576) MiB) to \(out) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))"
+            print("wrote \(simulation.hosts.count) host logs (\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB) to \(out) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))"
                 + (attacks ? "; \(simulation.groundTruth.count) ground-truth entries" : ""))
         }
     }
