@@ -12,6 +12,6 @@ struct HerdwatchCommand: AsyncParsableCommand {
             PostgreSQL and raises findings when a host steps outside them.
             """,
         version: HerdwatchVersion.current,
-        subcommands: []
+        subcommands: [Simulate.self]
     )
 }
