@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "ServerRuntime",
             dependencies: [
-                "Storage", "FleetModel", "FleetSimulator", "Settings",
+                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -94,6 +94,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "LibPQ", "PostgresFixture", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),

@@ -1,9 +1,9 @@
 /// PostgreSQL's text form of one-dimensional arrays (documentation §8.15.6 "Array Input and
 /// Output Syntax"): `{a,"b c",NULL,"x\"y"}`.
-enum PostgresArrayLiteral {
+public enum PostgresArrayLiteral {
     /// Encodes every element quoted, so spaces, commas, braces, quotes, backslashes and the word
     /// `NULL` all survive; `nil` elements become unquoted `NULL`.
-    static func encode(_ elements: [String?]) -> String {
+    public static func encode(_ elements: [String?]) -> String {
         var text = "{"
         for (index, element) in elements.enumerated() {
             if index > 0 { text.append(",") }
@@ -24,7 +24,7 @@ enum PostgresArrayLiteral {
 
     /// Decodes a one-dimensional array as the server prints it. Returns nil for malformed text
     /// or multi-dimensional arrays.
-    static func decode(_ text: String) -> [String?]? {
+    public static func decode(_ text: String) -> [String?]? {
         var bytes = Array(text.utf8)[...]
         // Arrays with non-default bounds print a `[1:3]=` prefix.
         if bytes.first == UInt8(ascii: "["), let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LibPQ
+import Logging
+import ServerRuntime
+import Settings
+
+/// Options every `herdwatch` subcommand accepts: where the configuration and the database are.
+/// Precedence for each setting: flag, then environment variable, then file, then default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file (see ops/herdwatch.yaml).", valueName: "file"))
+    var config: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "PostgreSQL URL or libpq key=value string. Else DATABASE_URL, else libpq's defaults (PG* variables, ~/.pgpass). Keep passwords out of it: use PGPASSFILE or ~/.pgpass.",
+            valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    /// Resolves the settings and bootstraps logging; call once at the start of `run()`.
+    func resolve() throws -> ResolvedSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ResolvedSettings(
+            keys: ServiceSettings.keys,
+            flags: [ServiceSettings.databaseURL.name: databaseURL, ServiceSettings.logLevel.name: logLevel],
+            environment: environment,
+            filePath: config ?? environment["HERDWATCH_CONFIG"])
+        let level = Logger.Level(rawValue: settings.string(ServiceSettings.logLevel.name)) ?? .info
+        LoggingBootstrap.once(level: level)
+        return settings
+    }
+
+    /// Connects to the configured database, warning when a password was given on the command line.
+    func connect(_ settings: ResolvedSettings) async throws -> Connection {
+        let url = settings.string(ServiceSettings.databaseURL.name)
+        if settings.origin(ServiceSettings.databaseURL.name) == .flag && ConnectionString.containsPassword(url) {
+            Logger(label: "herdwatch").warning(
+                "the --database-url on the command line carries a password, which other users can read in the process list; put it in PGPASSFILE or ~/.pgpass instead")
+        }
+        do {
+            return try await Connection.connect(conninfo: url)
+        } catch {
+            throw CLIError("cannot connect to PostgreSQL: \(error.message)")
+        }
+    }
+}
+
+/// A failure to report to the user in one line, exiting with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum LoggingBootstrap {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var done = false
+
+    /// swift-log may be bootstrapped only once per process.
+    static func once(level: Logger.Level) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
