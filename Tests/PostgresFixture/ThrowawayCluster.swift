@@ -102,43 +102,15 @@ struct PostgresTools {
 }
 
 enum Command {
-    /// Runs a program to completion with `posix_spawn` and returns its combined output; throws
-    /// with that output when it exits non-zero. Output goes through a temporary file, not a
-    /// pipe, so a daemon the program leaves running (the postmaster) cannot hold it open.
+    /// Runs a program to completion and returns its combined output; throws with that output
+    /// when it exits non-zero.
     @discardableResult
     static func run(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> String {
-        var template = Array("/tmp/herdwatch-command-XXXXXX".utf8CString)
-        let outputDescriptor = mkstemp(&template)
-        guard outputDescriptor >= 0 else { throw FixtureError("mkstemp failed: errno \(errno)") }
-        let outputPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer {
-            close(outputDescriptor)
-            unlink(outputPath)
+        let result = try ProgramRun.run(path, arguments, in: directory, mergeOutput: true)
+        guard result.exitCode == 0 else {
+            throw FixtureError("\(path) \(arguments.joined(separator: " ")) exited \(result.exitCode): \(result.standardOutput)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputDescriptor, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputDescriptor, 2)
-        // Glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env -C changes
-        // directory instead.
-        let command = directory.map { ["/usr/bin/env", "-C", $0, path] } ?? [path]
-        let argv = (command + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
-        guard spawned == 0 else { throw FixtureError("cannot start \(path): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // WIFEXITED and WEXITSTATUS, spelled out: Swift cannot import the macros.
-        let exited = status & 0x7f == 0
-        let exitCode = (status >> 8) & 0xff
-        guard exited && exitCode == 0 else {
-            throw FixtureError("\(path) \(arguments.joined(separator: " ")) failed (status \(status)): \(output)")
-        }
-        return output
+        return result.standardOutput
     }
 }
 
