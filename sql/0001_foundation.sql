@@ -177,33 +177,11 @@ DECLARE
 BEGIN
     SELECT c.relowner INTO v_owner FROM pg_class c WHERE c.oid = to_regclass('pg_temp.ingest_events');
     IF v_owner IS NULL THEN
-        CREATE TEMP TABLE ingest_events (
-            boot_id uuid,
-            event_time timestamptz NOT NULL,
-            serial bigint NOT NULL,
-            kind text NOT NULL,
-            syscall text,
-            success boolean,
-            exit_code bigint,
-            pid integer,
-            ppid integer,
-            uid bigint,
-            euid bigint,
-            auid bigint,
-            session_id bigint,
-            exe text,
-            parent_exe text,
-            comm text,
-            argv text[],
-            cwd text,
-            address inet,
-            port integer,
-            path text,
-            rule_key text,
-            account text,
-            result text,
-            detail jsonb
-        ) ON COMMIT DELETE ROWS;
+        -- The event columns an agent supplies: events' own definition, less what the database
+        -- sets itself (sequence, host, who stored it and when), so the two cannot drift apart.
+        CREATE TEMP TABLE ingest_events (LIKE herdwatch.events) ON COMMIT DELETE ROWS;
+        ALTER TABLE ingest_events DROP COLUMN ingest_seq, DROP COLUMN host_id,
+                                  DROP COLUMN stored_by, DROP COLUMN stored_at;
         EXECUTE format('GRANT INSERT ON pg_temp.ingest_events TO %I', session_user);
     ELSIF v_owner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) THEN
         RAISE EXCEPTION 'pg_temp.ingest_events was not created by herdwatch.ingest_begin()'

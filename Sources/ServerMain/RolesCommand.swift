@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import FleetModel
 import ServerRuntime
@@ -31,15 +32,9 @@ extension HerdwatchCommand.Roles {
         }
 
         func run() async throws {
-            let (role, patterns) = try parseAssignment(role: role, patterns: patterns)
-            let settings = try global.resolve()
-            let connection = try await global.connect(settings)
-            let change = try await connection.withSession { session in
-                try FleetRepository(session: session).assign(role, patterns: patterns)
+            try await changeAssignment(global, role: role, patterns: patterns, done: "assigned %@ to", unchanged: "%@ was already assigned to") {
+                try $0.assign($1, patterns: $2)
             }
-            for pattern in change.patternsChanged { print("assigned \(pattern) to \(role)") }
-            for pattern in change.patternsUnchanged { print("\(pattern) was already assigned to \(role)") }
-            print("\(change.hostsChanged) host(s) changed role")
         }
     }
 
@@ -55,15 +50,9 @@ extension HerdwatchCommand.Roles {
         }
 
         func run() async throws {
-            let (role, patterns) = try parseAssignment(role: role, patterns: patterns)
-            let settings = try global.resolve()
-            let connection = try await global.connect(settings)
-            let change = try await connection.withSession { session in
-                try FleetRepository(session: session).unassign(role, patterns: patterns)
+            try await changeAssignment(global, role: role, patterns: patterns, done: "unassigned %@ from", unchanged: "%@ was not assigned to") {
+                try $0.unassign($1, patterns: $2)
             }
-            for pattern in change.patternsChanged { print("unassigned \(pattern) from \(role)") }
-            for pattern in change.patternsUnchanged { print("\(pattern) was not assigned to \(role)") }
-            print("\(change.hostsChanged) host(s) changed role")
         }
     }
 
@@ -85,11 +74,26 @@ extension HerdwatchCommand.Roles {
     }
 }
 
-/// Validates a role name and patterns before anything touches the database.
-private func parseAssignment(role: String, patterns: [String]) throws -> (RoleName, [HostPattern]) {
+/// Validates the role and patterns before anything touches the database, applies `change`,
+/// and reports each pattern; `done` and `unchanged` are phrases with `%@` for the pattern.
+private func changeAssignment(
+    _ global: GlobalOptions, role: String, patterns: [String], done: String, unchanged: String,
+    _ change: @escaping @Sendable (FleetRepository, RoleName, [HostPattern]) throws -> FleetRepository.AssignmentChange
+) async throws {
+    let parsedRole: RoleName
+    let parsedPatterns: [HostPattern]
     do {
-        return (try RoleName(role), try patterns.map { pattern throws(FleetModelError) in try HostPattern(pattern) })
+        parsedRole = try RoleName(role)
+        parsedPatterns = try patterns.map { pattern throws(FleetModelError) in try HostPattern(pattern) }
     } catch {
         throw ValidationError(error.description)
     }
+    let settings = try global.resolve()
+    let connection = try await global.connect(settings)
+    let result = try await connection.withSession { session in
+        try change(FleetRepository(session: session), parsedRole, parsedPatterns)
+    }
+    for pattern in result.patternsChanged { print(done.replacingOccurrences(of: "%@", with: pattern) + " \(parsedRole)") }
+    for pattern in result.patternsUnchanged { print(unchanged.replacingOccurrences(of: "%@", with: pattern) + " \(parsedRole)") }
+    print("\(result.hostsChanged) host(s) changed role")
 }
