@@ -1,0 +1,198 @@
+import Glibc
+
+extension LogFileAuditSource {
+    /// The reader thread's loop: reads the current file to its end, then decides between
+    /// waiting, finishing a rotated file, switching to the new one, and restarting a truncated
+    /// one. Owned by the thread alone, so it needs no lock. Wall time (partial-line timeout,
+    /// rotation grace) comes from `ContinuousClock`, as these waits are about the writer.
+    struct Follower {
+        let configuration: Configuration
+        let handoff: LineHandoff
+        /// Rotated files still to finish before the live file, oldest first.
+        private var queue: [RotatedFile]
+        /// Where to start the live file the first time it is opened.
+        private var liveOffset: Int64
+        /// The file `liveOffset` belongs to: the checkpointed one.
+        private let resumeFile: LogPosition?
+        private var nextFollowsGap: Bool
+        private var reader: LineReader?
+        private var readingLive = false
+        private var inotify: Int32?
+        private let clock = ContinuousClock()
+        private var lastGrowth: ContinuousClock.Instant
+        /// When the path was first seen to name another file than the one being read.
+        private var rotationNoticed: ContinuousClock.Instant?
+
+        init(configuration: Configuration, plan: ResumePlan, resumeFile: LogPosition?, handoff: LineHandoff) {
+            self.configuration = configuration
+            self.handoff = handoff
+            self.queue = plan.rotated
+            self.liveOffset = plan.liveOffset
+            self.resumeFile = resumeFile
+            self.nextFollowsGap = plan.possibleGap
+            self.lastGrowth = clock.now
+        }
+
+        mutating func run() {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.chunkSize, alignment: 16)
+            defer { buffer.deallocate() }
+            inotify = watchDirectory()
+            defer {
+                if let inotify { Syscall.close(inotify) }
+                if let reader { Syscall.close(reader.descriptor) }
+            }
+            while !handoff.isStopping {
+                if reader == nil, !openNext() {
+                    guard waitForChange(timeout: configuration.pollInterval) else { return }
+                    continue
+                }
+                let before = reader!.offset
+                let outcome = reader!.readAvailable(into: buffer, handoff: handoff)
+                if reader!.offset != before {
+                    lastGrowth = clock.now
+                    if rotationNoticed != nil { rotationNoticed = lastGrowth }
+                }
+                switch outcome {
+                case .endOfInput: break
+                case .stopped: return
+                case .failed(let errno):
+                    handoff.fail(LogSourceError(.readFailed, operation: "read", path: configuration.path, cause: errno))
+                    return
+                }
+                guard readingLive else {
+                    guard closeReader() else { return }
+                    continue
+                }
+                guard atEndOfLiveFile() else { return }
+            }
+        }
+
+        /// Decides what to do at the end of the live file, and waits when nothing is to be done.
+        /// - Returns: false when the source is stopping or failed.
+        private mutating func atEndOfLiveFile() -> Bool {
+            let now = clock.now
+            if case .success(let status) = Syscall.fileStatus(reader!.descriptor), status.size < reader!.offset {
+                // copytruncate: the file was emptied under us; read it again from the start.
+                guard reader!.flush(handoff: handoff) else { return false }
+                _ = Syscall.seek(reader!.descriptor, to: 0)
+                reader = LineReader(descriptor: reader!.descriptor, file: reader!.file, maximumLineLength: configuration.maximumLineLength)
+                handoff.count { $0.truncations += 1 }
+                return true
+            }
+            if case .success(let status) = Syscall.fileStatus(path: configuration.path),
+                let current = reader!.file, status.device != current.device || status.inode != current.inode
+            {
+                let noticed = rotationNoticed ?? now
+                rotationNoticed = noticed
+                if now - noticed >= configuration.rotationGracePeriod {
+                    handoff.count { $0.rotations += 1 }
+                    return closeReader()
+                }
+            } else {
+                rotationNoticed = nil
+            }
+            var timeout = configuration.pollInterval
+            if reader!.splitter.pendingByteCount > 0 {
+                let waited = now - lastGrowth
+                if waited >= configuration.partialLineTimeout {
+                    guard reader!.flush(handoff: handoff) else { return false }
+                } else {
+                    timeout = min(timeout, configuration.partialLineTimeout - waited)
+                }
+            }
+            if let noticed = rotationNoticed {
+                timeout = min(timeout, configuration.rotationGracePeriod - (now - noticed))
+            }
+            return waitForChange(timeout: max(timeout, .milliseconds(1)))
+        }
+
+        /// Opens the next rotated file to finish, or the live file.
+        /// - Returns: false when there is nothing to open yet (the path does not exist).
+        private mutating func openNext() -> Bool {
+            if !queue.isEmpty {
+                let next = queue.removeFirst()
+                guard case .success(let fd) = Syscall.open(next.path, flags: O_RDONLY) else {
+                    noteGap()
+                    return true
+                }
+                guard case .success(let status) = Syscall.fileStatus(fd), status.device == next.status.device, status.inode == next.status.inode,
+                    case .success = Syscall.seek(fd, to: next.offset)
+                else {
+                    // Rotated again (or replaced) since the plan: its lines are elsewhere now.
+                    Syscall.close(fd)
+                    noteGap()
+                    return true
+                }
+                install(LineReader(descriptor: fd, file: status, offset: next.offset, maximumLineLength: configuration.maximumLineLength), live: false)
+                return true
+            }
+            guard case .success(let fd) = Syscall.open(configuration.path, flags: O_RDONLY) else { return false }
+            guard case .success(let status) = Syscall.fileStatus(fd) else {
+                Syscall.close(fd)
+                return false
+            }
+            var offset: Int64 = 0
+            if liveOffset > 0 {
+                if let resumeFile, status.device == resumeFile.device, status.inode == resumeFile.inode, status.size >= liveOffset,
+                    case .success = Syscall.seek(fd, to: liveOffset)
+                {
+                    offset = liveOffset
+                } else {
+                    noteGap()
+                }
+                liveOffset = 0
+            }
+            install(LineReader(descriptor: fd, file: status, offset: offset, maximumLineLength: configuration.maximumLineLength), live: true)
+            return true
+        }
+
+        private mutating func install(_ newReader: LineReader, live: Bool) {
+            reader = newReader
+            reader!.followsPossibleGap = nextFollowsGap
+            nextFollowsGap = false
+            readingLive = live
+            rotationNoticed = nil
+            lastGrowth = clock.now
+        }
+
+        private mutating func noteGap() {
+            handoff.count { $0.possibleGaps += 1 }
+            nextFollowsGap = true
+        }
+
+        /// Delivers the partial last line of the current file and closes it.
+        /// - Returns: false when the source is stopping.
+        private mutating func closeReader() -> Bool {
+            defer {
+                Syscall.close(reader!.descriptor)
+                reader = nil
+            }
+            return reader!.flush(handoff: handoff)
+        }
+
+        /// One inotify(7) watch on the directory of the path. `nil` when inotify is unavailable
+        /// (or the directory does not exist yet): the poll interval alone then paces the checks.
+        private func watchDirectory() -> Int32? {
+            guard case .success(let fd) = Syscall.inotifyInit() else { return nil }
+            let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB)
+            guard case .success = Syscall.inotifyAddWatch(fd, path: LogFileAuditSource.split(configuration.path).directory, mask: mask) else {
+                Syscall.close(fd)
+                return nil
+            }
+            return fd
+        }
+
+        /// Waits for an inotify event, ``LineHandoff/stop()`` or `timeout`.
+        /// - Returns: false when stopping or when poll(2) failed (recorded as the failure).
+        private func waitForChange(timeout: Duration) -> Bool {
+            do throws(Errno) {
+                let running = try handoff.wait(for: inotify.map { [$0] } ?? [], timeout: timeout)
+                if let inotify { Syscall.drain(inotify) }
+                return running
+            } catch {
+                handoff.fail(LogSourceError(.readFailed, operation: "poll", path: configuration.path, cause: error))
+                return false
+            }
+        }
+    }
+}
