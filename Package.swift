@@ -96,6 +96,7 @@ let package = Package(
 
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )
