@@ -101,6 +101,14 @@ final class Collector: Sendable {
         return snapshot.lines
     }
 
+    /// Waits for `count` lines, then stops `source` and returns every line delivered up to the
+    /// end of the stream, so that a late duplicate would show.
+    func lines(_ count: Int, thenStopping source: some AuditSource, sourceLocation: SourceLocation = #_sourceLocation) async -> [Line] {
+        await waitForLines(count, sourceLocation: sourceLocation)
+        source.stop()
+        return await waitForFinish(sourceLocation: sourceLocation)
+    }
+
     /// Waits until the stream finished; fails the test on the deadline.
     @discardableResult
     func waitForFinish(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async -> [Line] {

@@ -27,10 +27,20 @@ struct LineReader {
         self.splitter = LineSplitter(maximumLineLength: maximumLineLength)
     }
 
+    /// The fingerprint last computed, and how many bytes it covers.
+    private var fingerprint: (length: Int, value: UInt64) = (0, FileFingerprint.empty)
+
     /// The position after every delivered line: before the line in progress, so a restart
-    /// reads it again.
-    var deliveredPosition: LogPosition? {
-        file?.position(at: offset - Int64(splitter.pendingByteCount))
+    /// reads it again. Its fingerprint is re-read only while the file is shorter than
+    /// ``FileFingerprint/coveredBytes`` at the position, so at most a few times per file.
+    mutating func deliveredPosition() -> LogPosition? {
+        guard let file else { return nil }
+        let delivered = offset - Int64(splitter.pendingByteCount)
+        let length = FileFingerprint.length(at: delivered)
+        if length != fingerprint.length, let value = FileFingerprint.read(descriptor, length: length) {
+            fingerprint = (length, value)
+        }
+        return file.position(at: delivered, fingerprint: fingerprint.value)
     }
 
     /// Reads and delivers until read(2) returns 0, the source stops or a read fails. A pipe
@@ -69,7 +79,7 @@ struct LineReader {
 
     private mutating func deliver(_ batch: inout LogLineBatch, handoff: LineHandoff) -> Bool {
         guard !batch.lines.isEmpty else { return !handoff.isStopping }
-        batch.position = deliveredPosition
+        batch.position = deliveredPosition()
         batch.followsPossibleGap = followsPossibleGap
         followsPossibleGap = false
         return handoff.deliver(batch)

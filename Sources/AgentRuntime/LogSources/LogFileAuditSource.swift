@@ -63,8 +63,9 @@ public final class LogFileAuditSource: AuditSource {
     ///     ``LogSourceCounters/possibleGaps`` counts it and the first batch says so.
     /// - Throws: ``LogSourceError`` `.threadUnavailable`.
     public static func start(_ configuration: Configuration, resumingFrom checkpoint: LogPosition?) throws(LogSourceError) -> LogFileAuditSource {
-        let live = try? Syscall.fileStatus(path: configuration.path).get()
-        let plan = Self.plan(checkpoint: checkpoint, live: live, rotated: checkpoint == nil ? [] : rotatedSiblings(of: configuration.path))
+        let plan = checkpoint.map {
+            Self.plan(checkpoint: $0, live: candidate(path: configuration.path, checkpoint: $0), rotated: rotatedSiblings(of: configuration.path, checkpoint: $0))
+        } ?? ResumePlan()
         let handoff = try LineHandoff(capacity: configuration.capacity)
         if plan.possibleGap { handoff.count { $0.possibleGaps += 1 } }
         try handoff.start {

@@ -12,8 +12,14 @@ struct FileStatus: Sendable, Hashable {
         size = Int64(raw.st_size)
     }
 
-    func position(at offset: Int64) -> LogPosition {
-        LogPosition(device: device, inode: inode, offset: offset)
+    func position(at offset: Int64, fingerprint: UInt64 = FileFingerprint.empty) -> LogPosition {
+        LogPosition(device: device, inode: inode, offset: offset, fingerprint: fingerprint)
+    }
+
+    /// Whether `position` names this file by (device, inode); see ``LogPosition/fingerprint``
+    /// for the rest of the check.
+    func isFile(of position: LogPosition) -> Bool {
+        device == position.device && inode == position.inode
     }
 }
 
@@ -37,6 +43,21 @@ enum Syscall {
             if count >= 0 { return .success(count) }
             if errno != EINTR { return .failure(Errno(errno)) }
         }
+    }
+
+    /// pread(2) until `buffer` is full or the file ends; returns the bytes read.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Result<Int, Errno> {
+        var total = 0
+        while total < buffer.count {
+            let count = Glibc.pread(fd, buffer.baseAddress! + total, buffer.count - total, off_t(offset) + off_t(total))
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Errno(errno))
+            }
+            total += count
+        }
+        return .success(total)
     }
 
     /// write(2) until every byte is written.
