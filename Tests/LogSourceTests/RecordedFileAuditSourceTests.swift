@@ -64,4 +64,35 @@ import Testing
         #expect(count == 100_000)
         #expect(ordered)
     }
+
+    @Test func stopsAndGoesAwayWithBatchesUnread() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try AppendingWriter(directory.file("big"))
+        writer.write(lines: records(0..<20_000))
+        do {
+            let source = try RecordedFileAuditSource.start(paths: [directory.file("big")], chunkSize: 4096, capacity: 3)
+            var iterator = source.batches.makeAsyncIterator()
+            #expect(await iterator.next() != nil)
+            // Wait until the reader has queued 3 more batches and blocks for a credit.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while source.counters.batches < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            #expect(source.counters.batches == 4)
+            let elapsed = ContinuousClock().measure { source.stop() }
+            #expect(elapsed < .seconds(2))
+            #expect(source.counters.batches == 4)
+        }
+        // The source, its semaphore and 3 unread batches are gone here: nothing may trap.
+        do {
+            let source = try RecordedFileAuditSource.start(paths: [directory.file("big")], chunkSize: 4096, capacity: 3)
+            var iterator = source.batches.makeAsyncIterator()
+            #expect(await iterator.next() != nil)
+            source.stop()
+            var rest = 0
+            while await iterator.next() != nil { rest += 1 }
+            #expect(rest <= 3, "unread batches are still handed out, then the stream ends")
+        }
+        // A source dropped without stop() stops its thread too.
+        _ = try RecordedFileAuditSource.start(paths: [directory.file("big")], chunkSize: 4096, capacity: 1)
+    }
 }

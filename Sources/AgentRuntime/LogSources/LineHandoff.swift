@@ -25,7 +25,10 @@ final class LineHandoff: Sendable {
         case .success(let ends): (wakeDescriptor, wakeWriteDescriptor) = ends
         case .failure(let errno): throw LogSourceError(.threadUnavailable, operation: "pipe2", cause: errno)
         }
-        let credits = DispatchSemaphore(value: capacity)
+        // Start at 0 and signal `capacity` times: libdispatch traps when a semaphore is freed
+        // with a value below its initial one, which would happen on a stop with batches unread.
+        let credits = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { credits.signal() }
         self.credits = credits
         let (stream, continuation) = AsyncStream.makeStream(of: LogLineBatch.self, bufferingPolicy: .unbounded)
         self.continuation = continuation

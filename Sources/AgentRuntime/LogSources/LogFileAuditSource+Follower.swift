@@ -106,14 +106,16 @@ extension LogFileAuditSource {
             return waitForChange(timeout: max(timeout, .milliseconds(1)))
         }
 
-        /// Opens the next rotated file to finish, or the live file.
-        /// - Returns: false when there is nothing to open yet (the path does not exist).
+        /// Opens the next rotated file to finish (skipping, as a possible gap, one that is gone),
+        /// or the live file.
+        /// - Returns: true when ``reader`` is set; false when there is nothing to open yet (the
+        ///   path does not exist).
         private mutating func openNext() -> Bool {
             if !queue.isEmpty {
                 let next = queue.removeFirst()
                 guard case .success(let fd) = Syscall.open(next.path, flags: O_RDONLY) else {
                     noteGap()
-                    return true
+                    return openNext()
                 }
                 guard case .success(let status) = Syscall.fileStatus(fd), status.device == next.status.device, status.inode == next.status.inode,
                     case .success = Syscall.seek(fd, to: next.offset)
@@ -121,7 +123,7 @@ extension LogFileAuditSource {
                     // Rotated again (or replaced) since the plan: its lines are elsewhere now.
                     Syscall.close(fd)
                     noteGap()
-                    return true
+                    return openNext()
                 }
                 install(LineReader(descriptor: fd, file: status, offset: next.offset, maximumLineLength: configuration.maximumLineLength), live: false)
                 return true

@@ -74,4 +74,7 @@ public final class RecordedFileAuditSource: AuditSource {
     public var batches: LogLineBatches { handoff.batches }
     public var counters: LogSourceCounters { handoff.counters }
     public func stop() { handoff.stop() }
+
+    /// A source nobody holds any more stops its thread (which holds only the handoff).
+    deinit { handoff.stop() }
 }
