@@ -144,6 +144,21 @@ import Testing
         #expect(await collector.lines(5, thenStopping: source).map(\.text) == records(0..<5))
     }
 
+    @Test func waitsForADirectoryThatDoesNotExistYet() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("audit/audit.log")
+        let source = try LogFileAuditSource.start(.testing(path), resumingFrom: nil)
+        defer { source.stop() }
+        let collector = Collector.draining(source)
+        #expect(mkdir(directory.file("audit"), 0o755) == 0)
+        let writer = try AppendingWriter(path)
+        writer.write(lines: records(0..<5))
+        await collector.waitForLines(5)
+        writer.write(lines: records(5..<10))
+        #expect(await collector.lines(10, thenStopping: source).map(\.text) == records(0..<10))
+    }
+
     /// Reads `path` with a fresh source until `count` lines arrived, stops it (a "restart"),
     /// and returns the last batch's position, as a caller would have saved it.
     private func readUntilLine(_ count: Int, path: String, resumingFrom checkpoint: LogPosition?) async throws -> LogPosition {

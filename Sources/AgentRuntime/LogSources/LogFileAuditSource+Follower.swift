@@ -184,9 +184,11 @@ extension LogFileAuditSource {
             return fd
         }
 
-        /// Waits for an inotify event, ``LineHandoff/stop()`` or `timeout`.
+        /// Waits for an inotify event, ``LineHandoff/stop()`` or `timeout`. Without a watch yet
+        /// (the directory did not exist), tries again to set one up first.
         /// - Returns: false when stopping or when poll(2) failed (recorded as the failure).
-        private func waitForChange(timeout: Duration) -> Bool {
+        private mutating func waitForChange(timeout: Duration) -> Bool {
+            if inotify == nil { inotify = watchDirectory() }
             do throws(Errno) {
                 let running = try handoff.wait(for: inotify.map { [$0] } ?? [], timeout: timeout)
                 if let inotify { Syscall.drain(inotify) }
