@@ -6,6 +6,8 @@ import Dispatch
 /// An `AsyncStream` alone would either grow without bound or drop batches; here every batch
 /// taken by the consumer returns one credit to a semaphore the reader thread waits on
 /// (``LineHandoff/deliver(_:)``), which gives back-pressure without blocking the consumer's task.
+///
+/// One consumer: iterate it once, from one task (as an `AsyncStream`).
 public struct LogLineBatches: AsyncSequence, Sendable {
     public typealias Element = LogLineBatch
     public typealias Failure = Never
