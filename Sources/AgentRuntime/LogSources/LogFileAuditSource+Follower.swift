@@ -67,43 +67,33 @@ extension LogFileAuditSource {
             }
         }
 
-        /// Decides what to do at the end of the live file, and waits when nothing is to be done.
+        /// Runs ``decide(_:configuration:)`` at the end of the live file.
         /// - Returns: false when the source is stopping or failed.
         private mutating func atEndOfLiveFile() -> Bool {
             let now = clock.now
-            if case .success(let status) = Syscall.fileStatus(reader!.descriptor), status.size < reader!.offset {
-                // copytruncate: the file was emptied under us; read it again from the start.
+            let state = EndOfFile(
+                openFile: try? Syscall.fileStatus(reader!.descriptor).get(),
+                readOffset: reader!.offset,
+                pathFile: try? Syscall.fileStatus(path: configuration.path).get(),
+                pendingBytes: reader!.splitter.pendingByteCount,
+                sinceGrowth: now - lastGrowth,
+                sinceRotationNoticed: rotationNoticed.map { now - $0 }
+            )
+            switch LogFileAuditSource.decide(state, configuration: configuration) {
+            case .restartTruncated:
                 guard reader!.flush(handoff: handoff) else { return false }
                 _ = Syscall.seek(reader!.descriptor, to: 0)
                 reader = LineReader(descriptor: reader!.descriptor, file: reader!.file, maximumLineLength: configuration.maximumLineLength)
                 handoff.count { $0.truncations += 1 }
                 return true
+            case .switchToNewFile:
+                handoff.count { $0.rotations += 1 }
+                return closeReader()
+            case .wait(let timeout, let flushPartialLine, let rotationPending):
+                rotationNoticed = rotationPending ? (rotationNoticed ?? now) : nil
+                if flushPartialLine, !reader!.flush(handoff: handoff) { return false }
+                return waitForChange(timeout: timeout)
             }
-            if case .success(let status) = Syscall.fileStatus(path: configuration.path),
-                let current = reader!.file, status.device != current.device || status.inode != current.inode
-            {
-                let noticed = rotationNoticed ?? now
-                rotationNoticed = noticed
-                if now - noticed >= configuration.rotationGracePeriod {
-                    handoff.count { $0.rotations += 1 }
-                    return closeReader()
-                }
-            } else {
-                rotationNoticed = nil
-            }
-            var timeout = configuration.pollInterval
-            if reader!.splitter.pendingByteCount > 0 {
-                let waited = now - lastGrowth
-                if waited >= configuration.partialLineTimeout {
-                    guard reader!.flush(handoff: handoff) else { return false }
-                } else {
-                    timeout = min(timeout, configuration.partialLineTimeout - waited)
-                }
-            }
-            if let noticed = rotationNoticed {
-                timeout = min(timeout, configuration.rotationGracePeriod - (now - noticed))
-            }
-            return waitForChange(timeout: max(timeout, .milliseconds(1)))
         }
 
         /// Opens the next rotated file to finish (skipping, as a possible gap, one that is gone),
