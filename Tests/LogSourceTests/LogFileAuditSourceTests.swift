@@ -55,6 +55,35 @@ import Testing
         #expect(source.counters.possibleGaps == 0)
     }
 
+    @Test func readsEveryRotatedFileInOrderWhenFarBehind() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("audit.log")
+        try AppendingWriter(path).write(lines: records(0..<500))
+        var configuration = LogFileAuditSource.Configuration.testing(path)
+        configuration.chunkSize = 4096
+        configuration.capacity = 1
+        let source = try LogFileAuditSource.start(configuration, resumingFrom: nil)
+        defer { source.stop() }
+        // The reader has opened the first file and is blocked: nobody consumes yet.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while source.counters.batches < 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        // Eight rotations, auditd style (audit.log.N → N+1, audit.log → .1, new audit.log),
+        // all while the reader is still in the first file.
+        for rotation in 1...8 {
+            for number in stride(from: rotation - 1, through: 1, by: -1) {
+                #expect(rename(directory.file("audit.log.\(number)"), directory.file("audit.log.\(number + 1)")) == 0)
+            }
+            #expect(rename(path, directory.file("audit.log.1")) == 0)
+            try AppendingWriter(path).write(lines: records((rotation * 500)..<((rotation + 1) * 500)))
+        }
+        let collector = Collector.draining(source)
+        let lines = await collector.lines(4500, thenStopping: source)
+        #expect(lines.count == 4500)
+        #expect(lines.map(\.text) == records(0..<4500))
+        #expect(source.counters.possibleGaps == 0)
+    }
+
     @Test func restartsACopyTruncatedFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -60,7 +60,7 @@ extension LogFileAuditSource {
                     return
                 }
                 guard readingLive else {
-                    guard closeReader() else { return }
+                    guard finishReader() else { return }
                     continue
                 }
                 guard atEndOfLiveFile() else { return }
@@ -88,7 +88,7 @@ extension LogFileAuditSource {
                 return true
             case .switchToNewFile:
                 handoff.count { $0.rotations += 1 }
-                return closeReader()
+                return finishReader()
             case .wait(let timeout, let flushPartialLine, let rotationPending):
                 rotationNoticed = rotationPending ? (rotationNoticed ?? now) : nil
                 if flushPartialLine, !reader!.flush(handoff: handoff) { return false }
@@ -152,14 +152,30 @@ extension LogFileAuditSource {
             nextFollowsGap = true
         }
 
-        /// Delivers the partial last line of the current file and closes it.
+        /// Delivers the partial last line of a file read to its end, closes it, and queues the
+        /// files rotated after it, so that a follower several rotations behind (a slow
+        /// consumer, rotations within the grace period) reads every file in order instead of
+        /// jumping to the newest.
         /// - Returns: false when the source is stopping.
-        private mutating func closeReader() -> Bool {
-            defer {
-                Syscall.close(reader!.descriptor)
-                reader = nil
-            }
-            return reader!.flush(handoff: handoff)
+        private mutating func finishReader() -> Bool {
+            let delivered = reader!.flush(handoff: handoff)
+            let finished = reader!.deliveredPosition()
+            Syscall.close(reader!.descriptor)
+            reader = nil
+            queue = finished.map(filesRotated(after:)) ?? []
+            return delivered
+        }
+
+        /// The files that rotation named after the `finished` one, oldest first, found as
+        /// ``ResumePlan`` finds them after a restart. Empty when the finished file is no longer
+        /// in the directory (deleted rather than renamed): the path is read next.
+        private func filesRotated(after finished: LogPosition) -> [RotatedFile] {
+            let plan = LogFileAuditSource.plan(
+                checkpoint: finished,
+                live: LogFileAuditSource.candidate(path: configuration.path, checkpoint: finished),
+                rotated: LogFileAuditSource.rotatedSiblings(of: configuration.path, checkpoint: finished)
+            )
+            return plan.possibleGap ? [] : Array(plan.rotated.dropFirst())
         }
 
         /// One inotify(7) watch on the directory of the path. `nil` when inotify is unavailable

@@ -10,7 +10,9 @@
 /// - Rotation by rename + create (auditd's `max_log_file_action = rotate`, logrotate's default):
 ///   when the path names another inode, the old file is read on until it has not grown for
 ///   ``Configuration/rotationGracePeriod`` (a writer may append until it reopens), its partial
-///   last line is delivered, and the new file is read from 0.
+///   last line is delivered, and the files rotated after it are read in order (`audit.log.N`
+///   down to `.1`, found by inode and fingerprint as after a restart), then the new file from
+///   0: a reader several rotations behind skips none.
 /// - Rotation by copytruncate: when the file shrinks below what was read, reading restarts at 0
 ///   and ``LogSourceCounters/truncations`` counts it (lines written between the copy and the
 ///   truncation cannot be recovered, and a file that grows back past the old offset before the
