@@ -9,7 +9,7 @@
 /// already a buffer (auditd applies its own `disp_qos`/`q_depth` to plugins).
 ///
 /// ```swift
-/// let source = try LogFileAuditSource.start(path: "/var/log/audit/audit.log", resumingFrom: saved)
+/// let source = try LogFileAuditSource.start(.init(path: "/var/log/audit/audit.log"), resumingFrom: saved)
 /// defer { source.stop() }
 /// for await batch in source.batches { … }
 /// ```
