@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["PostgresFixture", "ServerRuntime", "Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )
