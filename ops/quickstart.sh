@@ -88,9 +88,17 @@ if [ "${1:-}" = stop ]; then stop_local_postgres; exit 0; fi
 
 install_missing
 say "building (release)"
-(cd "$root" && swift build -c release 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | grep -v Compiling || true)
+mkdir -p "$state"
+if ! (cd "$root" && swift build -c release >"$state/build.log" 2>&1); then
+    grep -E 'error' "$state/build.log" | sort -u | head -n 20 >&2
+    if grep -q 'Failed to clone repository' "$state/build.log"; then
+        echo "hint: git could not fetch a Swift package; if the packages come from a local mirror owned by" >&2
+        echo "      another user, git refuses it as 'dubious ownership': see safe.directory in git-config(1)" >&2
+    fi
+    die "the build failed; the whole log is in $state/build.log"
+fi
+grep -E '^Build complete' "$state/build.log" || true
 bin="$root/.build/release"
-[ -x "$bin/herdwatch" ] || die "the build failed; run swift build -c release to see why"
 
 if [ -z "${DATABASE_URL:-}" ]; then start_local_postgres; fi
 say "migrating"
