@@ -49,12 +49,14 @@ extension HerdwatchCommand.Hosts {
             let connection = try await global.connect(settings)
             let role = self.role
             let hosts = try await connection.withSession { session in try FleetRepository(session: session).hosts(role: role) }
-            var table = TextTable(["HOST", "ROLE", "REGISTERED", "FIRST SEEN", "LAST SEEN"])
+            var table = TextTable(["HOST", "ROLE", "REGISTERED", "FIRST SEEN", "LAST SEEN", "AGENT", "LOST", "SPOOL"])
             for host in hosts {
                 let roleText = host.isConflict ? "conflict: \(host.matchingRoles.joined(separator: ", "))" : host.role ?? "-"
                 table.append([
                     host.name, roleText, host.registered ? "yes" : "no",
                     host.firstSeen.map(\.description) ?? "-", host.lastSeen.map(\.description) ?? "-",
+                    host.agentVersion ?? "-", host.kernelLost.map(String.init) ?? "-",
+                    host.spoolBytes.map(ByteCount.text) ?? "-",
                 ])
             }
             print(hosts.isEmpty ? "no hosts yet" : table.render())

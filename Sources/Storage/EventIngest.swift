@@ -56,15 +56,20 @@ public struct IngestRow: Sendable, Equatable {
 
 /// The agents' only way in: stage a batch with COPY into a temporary table that
 /// `herdwatch.ingest_begin()` owns, then merge it with `herdwatch.ingest_commit`, which skips
-/// events already stored (the unique event key), so one duplicate never aborts a batch.
+/// events already stored (the unique event key), so one duplicate never aborts a batch, and
+/// refuses a batch for a host bound to another login (unless the login holds herdwatch_replay).
 public enum EventIngest {
     public struct Outcome: Sendable, Equatable {
         public var stored: Int
         public var duplicates: Int
+        /// The host is bound to another login: nothing was stored, and the attempt was recorded.
+        /// Retrying cannot succeed.
+        public var refused: Bool
 
-        public init(stored: Int, duplicates: Int) {
+        public init(stored: Int, duplicates: Int, refused: Bool = false) {
             self.stored = stored
             self.duplicates = duplicates
+            self.refused = refused
         }
     }
 
@@ -79,12 +84,14 @@ public enum EventIngest {
                 for row in rows { try writer.appendRow(row.fields) }
             }
             let result = try session.query(
-                "SELECT stored, duplicates FROM herdwatch.ingest_commit($1, $2)",
+                "SELECT stored, duplicates, refused FROM herdwatch.ingest_commit($1, $2)",
                 [.text(hostname), machineID.map(SQLParameter.text) ?? .null])
             guard let row = result.first else {
                 throw PostgresError(.unexpectedResult, message: "ingest_commit returned no row")
             }
-            return Outcome(stored: try row.decode(Int.self, at: 0), duplicates: try row.decode(Int.self, at: 1))
+            return Outcome(
+                stored: try row.decode(Int.self, at: 0), duplicates: try row.decode(Int.self, at: 1),
+                refused: try row.decode(Bool.self, at: 2))
         }
     }
 }

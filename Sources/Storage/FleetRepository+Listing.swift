@@ -12,6 +12,11 @@ extension FleetRepository {
         public let registered: Bool
         public let firstSeen: PostgresTimestamp?
         public let lastSeen: PostgresTimestamp?
+        /// From the latest heartbeat, when the host runs an agent.
+        public let agentVersion: String?
+        public let lastHeartbeat: PostgresTimestamp?
+        public let kernelLost: Int64?
+        public let spoolBytes: Int64?
 
         public var isConflict: Bool { matchingRoles.count > 1 }
     }
@@ -28,7 +33,8 @@ extension FleetRepository {
     public func hosts(role: String? = nil) throws -> [HostSummary] {
         try session.query(
             """
-            SELECT name, role, role_candidates, registered, first_seen, last_seen
+            SELECT name, role, role_candidates, registered, first_seen, last_seen,
+                   agent_version, last_heartbeat, kernel_lost, spool_bytes
             FROM herdwatch.hosts
             WHERE $1::text IS NULL OR role = $1 OR $1 = ANY (role_candidates)
             ORDER BY name
@@ -40,7 +46,11 @@ extension FleetRepository {
                 matchingRoles: try row.decode([String?].self, at: 2).compactMap { $0 },
                 registered: try row.decode(Bool.self, at: 3),
                 firstSeen: try row.decode(PostgresTimestamp?.self, at: 4),
-                lastSeen: try row.decode(PostgresTimestamp?.self, at: 5))
+                lastSeen: try row.decode(PostgresTimestamp?.self, at: 5),
+                agentVersion: try row.decode(String?.self, at: 6),
+                lastHeartbeat: try row.decode(PostgresTimestamp?.self, at: 7),
+                kernelLost: try row.decode(Int64?.self, at: 8),
+                spoolBytes: try row.decode(Int64?.self, at: 9))
         }
     }
 

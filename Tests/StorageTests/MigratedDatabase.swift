@@ -32,7 +32,12 @@ struct TestLogin {
     let conninfo: String
 
     static func create(granted role: String, in database: TestDatabase) async throws -> TestLogin {
-        let name = "login_\(database.name)_\(role)"
+        try await createNamed(role, granted: role, in: database)
+    }
+
+    /// A login named after `label` and the test database, so tests running at once don't clash.
+    static func createNamed(_ label: String, granted role: String, in database: TestDatabase) async throws -> TestLogin {
+        let name = "login_\(database.name)_\(label)"
         let admin = try await database.connect()
         try await admin.execute("CREATE ROLE \(name) LOGIN IN ROLE \(role)")
         return TestLogin(name: name, conninfo: "\(database.conninfo) user=\(name)")
