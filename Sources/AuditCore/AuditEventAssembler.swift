@@ -1,0 +1,184 @@
+/// Groups audit records into events: every record of one serial becomes one event.
+///
+/// A state machine with no I/O and no clock: inputs are past-tense (``recordReceived(_:)``,
+/// ``eventTimeAdvanced(to:)``, ``streamEnded()``), each returns the events it completed.
+///
+/// An event completes
+/// - on its `EOE` record (kernel `audit_log_exit` ends every multi-record syscall event with one),
+/// - at once when its type is single-record (``AuditRecordType/isSingleRecord``: user space),
+/// - when later serials prove it done: in a stream that has shown no `EOE` yet (old kernels,
+///   go-libaudit's test logs), once a serial ``Configuration/serialWindow`` past it arrives,
+/// - when event time is ``Configuration/timeoutMilliseconds`` past it: event time is the newest
+///   record stamp in a stream that has shown `EOE`, and otherwise only what
+///   ``eventTimeAdvanced(to:)`` reports (the reader's heartbeat on a quiet stream),
+/// - when more than ``Configuration/maximumEventsInFlight`` are open: the oldest first.
+///
+/// Records may interleave and arrive out of order within these bounds; a record for a serial
+/// completed a moment ago (a late `EOE`, say) is dropped and counted in ``Counters/lateRecords``,
+/// except that a late non-`EOE` record starts a new event rather than being lost.
+///
+/// Serial gaps are counted in ``Counters/lost`` (go-audit `detectMissing`): a serial counts as
+/// lost once serials ``Configuration/serialWindow`` past it have arrived without it, so
+/// interleaving does not raise false alarms. Serials are 32-bit and wrap; a jump backwards
+/// (a restarted kernel) restarts the count.
+public struct AuditEventAssembler: Sendable {
+    public struct Configuration: Sendable {
+        public var maximumEventsInFlight = 4096
+        public var timeoutMilliseconds: Int64 = 2_000
+        public var serialWindow: UInt32 = 64
+        public init() {}
+    }
+
+    public struct Counters: Sendable, Hashable {
+        public var records = 0
+        public var events = 0
+        public var lost = 0
+        public var lateRecords = 0
+        /// Events completed early because too many were open.
+        public var evicted = 0
+        public init() {}
+    }
+
+    /// A completed event: its records in arrival order.
+    public struct Event: Sendable {
+        public var serial: UInt32
+        public var records: [AuditRecord]
+    }
+
+    struct Key: Hashable {
+        var serial: UInt32
+        var node: UInt64
+    }
+
+    struct InFlight {
+        var records: [AuditRecord]
+        var arrival: UInt64
+        var timestampMilliseconds: Int64
+    }
+
+    public let configuration: Configuration
+    public private(set) var counters = Counters()
+    var inFlight: [Key: InFlight] = [:]
+    var arrivals: UInt64 = 0
+    var newestTimestamp: Int64 = -(1 << 62)
+    var lastTimeSweep: Int64 = -(1 << 62)
+    var sawEndOfEvent = false
+    var gaps = SerialGapCounter()
+    /// Recently completed keys, to drop their late records (ring buffer).
+    var recentlyDone: [Key?]
+    var recentlyDoneSet: Set<Key> = []
+    var recentlyDoneNext = 0
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.recentlyDone = Array(repeating: nil, count: 1024)
+        gaps.window = configuration.serialWindow
+    }
+
+    /// A record arrived. Returns the events this completed (often none, usually one).
+    public mutating func recordReceived(_ record: AuditRecord) -> [Event] {
+        counters.records += 1
+        var done: [Event] = []
+        let key = Key(serial: record.serial, node: Self.nodeHash(record))
+        if key.node == 0 { counters.lost += gaps.serialSeen(record.serial) }
+        let isEOE = record.type == .eoe
+        if isEOE { sawEndOfEvent = true }
+
+        if inFlight[key] != nil {
+            if isEOE {
+                finish(key, inFlight.removeValue(forKey: key)!.records, into: &done)
+            } else {
+                inFlight[key]!.records.append(record)
+            }
+        } else if recentlyDoneSet.contains(key) {
+            counters.lateRecords += 1
+            if !isEOE { finish(key, [record], into: &done) }
+        } else if record.type.isSingleRecord || isEOE {
+            finish(key, [record], into: &done)
+        } else {
+            arrivals += 1
+            inFlight[key] = InFlight(records: [record], arrival: arrivals, timestampMilliseconds: record.timestampMilliseconds)
+            if !sawEndOfEvent, !inFlight.isEmpty { completeBySerial(newest: record.serial, into: &done) }
+            if inFlight.count > configuration.maximumEventsInFlight {
+                evictOldest(into: &done)
+            }
+        }
+        if record.timestampMilliseconds > newestTimestamp {
+            // Without EOE the serial window completes events; record stamps then only move time
+            // forward, so that old test logs whose records straggle by seconds still assemble whole.
+            if sawEndOfEvent {
+                done += eventTimeAdvanced(to: record.timestampMilliseconds)
+            } else {
+                newestTimestamp = record.timestampMilliseconds
+            }
+        }
+        return done
+    }
+
+    /// Event time moved to `timestampMilliseconds` (a record stamp, or a heartbeat the reader
+    /// derives from a quiet stream). Completes events older than the timeout.
+    public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64) -> [Event] {
+        newestTimestamp = max(newestTimestamp, timestampMilliseconds)
+        // Sweep at most every quarter timeout of event time.
+        guard timestampMilliseconds - lastTimeSweep >= configuration.timeoutMilliseconds / 4 else { return [] }
+        lastTimeSweep = timestampMilliseconds
+        let limit = timestampMilliseconds - configuration.timeoutMilliseconds
+        let expired = inFlight.filter { $0.value.timestampMilliseconds < limit }
+        return flush(expired)
+    }
+
+    /// The stream ended: completes every open event, oldest first, and counts the serials still missing.
+    public mutating func streamEnded() -> [Event] {
+        let all = inFlight
+        counters.lost += gaps.streamEnded()
+        return flush(all)
+    }
+
+    /// Number of events currently open.
+    public var eventsInFlight: Int { inFlight.count }
+
+    private mutating func flush(_ selection: [Key: InFlight]) -> [Event] {
+        guard !selection.isEmpty else { return [] }
+        var done: [Event] = []
+        for (key, open) in selection.sorted(by: { $0.value.arrival < $1.value.arrival }) {
+            inFlight[key] = nil
+            finish(key, open.records, into: &done)
+        }
+        return done
+    }
+
+    private mutating func completeBySerial(newest: UInt32, into done: inout [Event]) {
+        let window = configuration.serialWindow
+        guard inFlight.count > 1 else { return }
+        var expired: [Key: InFlight] = [:]
+        for (key, open) in inFlight {
+            let distance = newest &- key.serial
+            if distance >= window, distance < 1 << 31 { expired[key] = open }
+        }
+        done += flush(expired)
+    }
+
+    private mutating func evictOldest(into done: inout [Event]) {
+        guard let oldest = inFlight.min(by: { $0.value.arrival < $1.value.arrival }) else { return }
+        counters.evicted += 1
+        inFlight[oldest.key] = nil
+        finish(oldest.key, oldest.value.records, into: &done)
+    }
+
+    private mutating func finish(_ key: Key, _ records: [AuditRecord], into done: inout [Event]) {
+        counters.events += 1
+        done.append(Event(serial: key.serial, records: records))
+        if let old = recentlyDone[recentlyDoneNext] { recentlyDoneSet.remove(old) }
+        recentlyDone[recentlyDoneNext] = key
+        recentlyDoneSet.insert(key)
+        recentlyDoneNext = (recentlyDoneNext + 1) % recentlyDone.count
+    }
+
+    /// FNV-1a of the `node=` name; 0 without one.
+    static func nodeHash(_ record: AuditRecord) -> UInt64 {
+        guard !record.node.isEmpty else { return 0 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in record.node { h = (h ^ UInt64(record.bytes[Int(i)])) &* 0x100_0000_01b3 }
+        return h | 1
+    }
+}

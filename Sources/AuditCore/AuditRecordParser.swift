@@ -1,0 +1,200 @@
+/// Parses audit records from auditd log lines and netlink payloads, over bytes.
+///
+/// Formats: auditd's log (`man 5 auditd.conf` `log_format = RAW | ENRICHED`; ENRICHED appends
+/// interpreted upper-case fields after a 0x1D group separator) and the kernel's netlink payload
+/// (`audit(SECONDS.MILLIS:SERIAL): fields`, the record type in `nlmsghdr.nlmsg_type`,
+/// `<linux/audit.h>`; kernel `audit_log_start` writes the stamp as `%llu.%03lu:%u`).
+///
+/// Parsing never fails on field content: unterminated quotes end at the end of the record and
+/// free text without `=` is skipped. Only a record without a usable `msg=audit(…)` stamp is
+/// malformed; it comes back as ``Result/malformed(_:_:)`` with its bytes, to be counted and kept.
+public enum AuditRecordParser {
+    /// Longer records are cut to this and reported malformed. The kernel's own limit is
+    /// `MAX_AUDIT_MESSAGE_LENGTH` (8970 bytes); ENRICHED lines and EXECVE are shorter still.
+    public static let maximumRecordLength = 1 << 20
+
+    public enum Result: Sendable {
+        case record(AuditRecord)
+        case malformed(reason: MalformedReason, bytes: [UInt8])
+    }
+
+    public enum MalformedReason: String, Sendable {
+        case missingType = "missing type="
+        case missingStamp = "missing msg=audit(SECONDS.MILLIS:SERIAL) stamp"
+        case tooLong = "record longer than the maximum"
+    }
+
+    /// Parses one log line (without its newline).
+    ///
+    /// ```swift
+    /// if case .record(let r) = AuditRecordParser.parseLogLine(line) { assembler.recordReceived(r) }
+    /// ```
+    public static func parseLogLine(_ line: UnsafeRawBufferPointer) -> Result {
+        if line.count > maximumRecordLength {
+            return .malformed(reason: .tooLong, bytes: Array(line.prefix(maximumRecordLength)))
+        }
+        var bytes = [UInt8](line)
+        if let last = bytes.last, last == 0x0D { bytes.removeLast() }
+        return parse(bytes, netlinkType: nil)
+    }
+
+    /// Parses one netlink payload of type `type` (`audit(…): fields`, trailing NULs and newline ignored).
+    public static func parseNetlinkPayload(type: UInt16, _ payload: UnsafeRawBufferPointer) -> Result {
+        var end = payload.count
+        while end > 0, payload[end - 1] == 0 || payload[end - 1] == 0x0A { end -= 1 }
+        if end > maximumRecordLength {
+            return .malformed(reason: .tooLong, bytes: Array(payload.prefix(maximumRecordLength)))
+        }
+        return parse([UInt8](payload.prefix(end)), netlinkType: AuditRecordType(code: type))
+    }
+
+    private static func parse(_ bytes: [UInt8], netlinkType: AuditRecordType?) -> Result {
+        var record = AuditRecord(
+            type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0,
+            bytes: bytes, fields: [], node: 0..<0, typeName: 0..<0)
+        let ok: MalformedReason? = bytes.withUnsafeBytes { buf -> MalformedReason? in
+            var scanner = Scanner(buf)
+            if netlinkType == nil {
+                if scanner.consume("node=") {
+                    let start = scanner.index
+                    scanner.skip(until: 0x20)
+                    record.node = Int32(start)..<Int32(scanner.index)
+                    scanner.skipSpaces()
+                }
+                guard scanner.consume("type=") else { return .missingType }
+                let start = scanner.index
+                scanner.skip(until: 0x20)
+                record.typeName = Int32(start)..<Int32(scanner.index)
+                let name = buf.slice(start, scanner.index - start)
+                record.type = AuditRecordType.lookUp(name) ?? AuditRecordType(code: 0)
+                scanner.skipSpaces()
+                guard scanner.consume("msg=") else { return .missingStamp }
+            }
+            guard scanner.consume("audit("), let seconds = scanner.decimal(), scanner.consume(".") else {
+                return .missingStamp
+            }
+            let millisStart = scanner.index
+            guard let fraction = scanner.decimal() else { return .missingStamp }
+            let digits = scanner.index - millisStart
+            var millis = fraction
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+            if digits > 3 { for _ in 3..<min(digits, 20) { millis /= 10 } }
+            guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
+                scanner.consume(")"), seconds < 1 << 40
+            else { return .missingStamp }
+            _ = scanner.consume(":")
+            record.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
+            record.serial = UInt32(serial)
+            record.fields.reserveCapacity(24)
+            tokenizeFields(buf, from: scanner.index, into: &record.fields)
+            return nil
+        }
+        if let ok { return .malformed(reason: ok, bytes: bytes) }
+        return .record(record)
+    }
+
+    /// Splits `key=value` fields from `start` to the end, handling `msg='…'` and the 0x1D separator.
+    static func tokenizeFields(_ buf: UnsafeRawBufferPointer, from start: Int, into fields: inout [AuditField]) {
+        let gs = indexOfGroupSeparator(buf, from: start)
+        tokenize(buf, start, gs, .kernel, &fields)
+        if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &fields) }
+    }
+
+    private static func indexOfGroupSeparator(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var i = buf.count - 1
+        // ENRICHED fields are short and at the end: search backwards.
+        while i >= start {
+            if buf[i] == 0x1D { return i }
+            i -= 1
+        }
+        return buf.count
+    }
+
+    private static func tokenize(
+        _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ origin: AuditField.Origin,
+        _ fields: inout [AuditField]
+    ) {
+        var i = start
+        while i < end {
+            // Skip separators.
+            while i < end, buf[i] == 0x20 || buf[i] == 0x09 { i += 1 }
+            if i >= end { break }
+            let keyStart = i
+            while i < end, buf[i] != UInt8(ascii: "="), buf[i] != 0x20 { i += 1 }
+            if i >= end || buf[i] == 0x20 { continue }  // free text, not a field
+            let keyLength = i - keyStart
+            i += 1  // '='
+            if keyLength == 0 { continue }
+            let valueStart: Int
+            let valueEnd: Int
+            var encoding = AuditField.Encoding.bare
+            if i < end, buf[i] == UInt8(ascii: "\"") {
+                encoding = .doubleQuoted
+                valueStart = i + 1
+                var j = valueStart
+                while j < end, buf[j] != UInt8(ascii: "\"") { j += 1 }
+                valueEnd = j
+                i = min(j + 1, end)
+            } else if i < end, buf[i] == UInt8(ascii: "'") {
+                encoding = .singleQuoted
+                valueStart = i + 1
+                // A user message's msg='…' runs to the last quote of this part: its inner fields are
+                // quoted with " or hex, so the last ' closes it.
+                var j = end - 1
+                while j >= valueStart, buf[j] != UInt8(ascii: "'") { j -= 1 }
+                if j < valueStart { j = end }
+                valueEnd = j
+                i = min(j + 1, end)
+                if origin == .kernel, keyLength == 3, buf[keyStart] == UInt8(ascii: "m"),
+                    buf[keyStart + 1] == UInt8(ascii: "s"), buf[keyStart + 2] == UInt8(ascii: "g")
+                {
+                    tokenize(buf, valueStart, valueEnd, .userMessage, &fields)
+                    continue
+                }
+            } else {
+                valueStart = i
+                while i < end, buf[i] != 0x20 { i += 1 }
+                valueEnd = i
+            }
+            fields.append(
+                AuditField(
+                    keyStart: Int32(keyStart), keyLength: Int32(keyLength), valueStart: Int32(valueStart),
+                    valueLength: Int32(valueEnd - valueStart), encoding: encoding, origin: origin))
+        }
+    }
+}
+
+/// A cursor over bytes for the record header.
+struct Scanner {
+    let buf: UnsafeRawBufferPointer
+    var index = 0
+
+    init(_ buf: UnsafeRawBufferPointer) { self.buf = buf }
+
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard buf.count - index >= n else { return false }
+        for k in 0..<n where buf[index + k] != literal.utf8Start[k] { return false }
+        index += n
+        return true
+    }
+
+    mutating func skip(until byte: UInt8) {
+        while index < buf.count, buf[index] != byte { index += 1 }
+    }
+
+    mutating func skipSpaces() {
+        while index < buf.count, buf[index] == 0x20 { index += 1 }
+    }
+
+    /// Up to 19 decimal digits; nil when there is none.
+    mutating func decimal() -> UInt64? {
+        var v: UInt64 = 0
+        let start = index
+        while index < buf.count, buf[index] >= 0x30, buf[index] <= 0x39 {
+            if index - start < 19 { v = v * 10 + UInt64(buf[index] - 0x30) }
+            index += 1
+        }
+        return index > start ? v : nil
+    }
+}
