@@ -80,7 +80,8 @@ public struct AuditEventAssembler: Sendable {
         counters.records += 1
         var done: [Event] = []
         let key = Key(serial: record.serial, node: Self.nodeHash(record))
-        if key.node == 0 { counters.lost += gaps.serialSeen(record.serial) }
+        // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
+        if key.node == 0, !(1200...1299).contains(record.type.code) { counters.lost += gaps.serialSeen(record.serial) }
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
 
@@ -116,7 +117,8 @@ public struct AuditEventAssembler: Sendable {
     }
 
     /// Event time moved to `timestampMilliseconds` (a record stamp, or a heartbeat the reader
-    /// derives from a quiet stream). Completes events older than the timeout.
+    /// derives from a quiet stream). Completes events older than the timeout. Sweeps run at most
+    /// every quarter timeout of event time, so an event completes within 1¼ timeouts.
     public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64) -> [Event] {
         newestTimestamp = max(newestTimestamp, timestampMilliseconds)
         // Sweep at most every quarter timeout of event time.
