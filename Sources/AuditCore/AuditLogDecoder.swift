@@ -29,6 +29,13 @@ public struct AuditLogDecoder: Sendable {
         public var events = 0
         public var malformed = 0
         public var lost = 0
+
+        public init(records: Int = 0, events: Int = 0, malformed: Int = 0, lost: Int = 0) {
+            self.records = records
+            self.events = events
+            self.malformed = malformed
+            self.lost = lost
+        }
     }
 
     public private(set) var assembler: AuditEventAssembler

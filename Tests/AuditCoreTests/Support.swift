@@ -50,7 +50,7 @@ func decode(
         }
     }
     var start = 0
-    for cut in cuts + [bytes.count] where cut >= start {
+    for cut in cuts.map({ min($0, bytes.count) }) + [bytes.count] where cut >= start {
         bytes[start..<cut].withUnsafeBytes { decoder.bytesReceived($0, emit) }
         start = cut
     }
