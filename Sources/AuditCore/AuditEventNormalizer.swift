@@ -129,7 +129,7 @@ public enum AuditEventNormalizer {
                 else if FieldValue.equals(k, "mode") { p.mode = FieldValue.octal(v) }
                 else if FieldValue.equals(k, "ouid") { p.ouid = FieldValue.uint32(v) }
                 else if FieldValue.equals(k, "ogid") { p.ogid = FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "nametype") { p.nametype = AuditText.make(v) }
+                else if FieldValue.equals(k, "nametype") || FieldValue.equals(k, "objtype") { p.nametype = AuditText.make(v) }
             }
             event.paths.append(p)
         }
@@ -149,6 +149,12 @@ public enum AuditEventNormalizer {
                 }
                 if FieldValue.equals(k, "pid") { setPID(v) }
                 else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "euid") { event.user.euid = event.user.euid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "arch"), archText == nil { setArch(v) }  // SECCOMP, ANOM_ABEND…
+                else if FieldValue.equals(k, "syscall"), syscallNumber == nil, syscallName == nil {
+                    if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
+                }
                 else if FieldValue.equals(k, "auid") { event.user.auid = event.user.auid ?? FieldValue.uint32(v) }
                 else if FieldValue.equals(k, "ses") { event.user.ses = event.user.ses ?? FieldValue.uint32(v) }
                 else if FieldValue.equals(k, "key") { addKeys(v, f.encoding) }
@@ -160,7 +166,8 @@ public enum AuditEventNormalizer {
                     if FieldValue.untrusted(v, f.encoding, into: &scratch) { event.socket = SocketAddressDecoder.decode(scratch) }
                 }
                 else if FieldValue.equals(k, "proctitle"), event.process.proctitle == nil { setProctitle(v, f.encoding) }
-                else if FieldValue.equals(k, "res"), r.type == .configChange {
+                else if FieldValue.equals(k, "res"), event.success == nil || r.type == .configChange {
+                    // Kernel records (CONFIG_CHANGE, LOGIN, …) write res=1 / res=0.
                     event.success = FieldValue.equals(v, "1") ? true : FieldValue.equals(v, "0") ? false : event.success
                 }
             }
