@@ -59,6 +59,9 @@ public struct AuditEventAssembler: Sendable {
     public let configuration: Configuration
     public private(set) var counters = Counters()
     var inFlight: [Key: InFlight] = [:]
+    /// Keys in the order their events opened (completed ones are skipped lazily).
+    var order: [Key] = []
+    var orderHead = 0
     var arrivals: UInt64 = 0
     var newestTimestamp: Int64 = -(1 << 62)
     var lastTimeSweep: Int64 = -(1 << 62)
@@ -80,8 +83,6 @@ public struct AuditEventAssembler: Sendable {
         counters.records += 1
         var done: [Event] = []
         let key = Key(serial: record.serial, node: Self.nodeHash(record))
-        // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
-        if key.node == 0, !(1200...1299).contains(record.type.code) { counters.lost += gaps.serialSeen(record.serial) }
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
 
@@ -91,7 +92,13 @@ public struct AuditEventAssembler: Sendable {
             } else {
                 inFlight[key]!.records.append(record)
             }
-        } else if recentlyDoneSet.contains(key) {
+            timeNoted(record.timestampMilliseconds, into: &done)
+            return done
+        }
+        // The first record of a serial (or a late one).
+        // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
+        if key.node == 0, !(1200...1299).contains(record.type.code) { counters.lost += gaps.serialSeen(record.serial) }
+        if recentlyDoneSet.contains(key) {
             counters.lateRecords += 1
             if !isEOE { finish(key, [record], into: &done) }
         } else if record.type.isSingleRecord || isEOE {
@@ -99,21 +106,26 @@ public struct AuditEventAssembler: Sendable {
         } else {
             arrivals += 1
             inFlight[key] = InFlight(records: [record], arrival: arrivals, timestampMilliseconds: record.timestampMilliseconds)
-            if !sawEndOfEvent, !inFlight.isEmpty { completeBySerial(newest: record.serial, into: &done) }
+            order.append(key)
+            if !sawEndOfEvent { completeBySerial(newest: record.serial, into: &done) }
             if inFlight.count > configuration.maximumEventsInFlight {
                 evictOldest(into: &done)
             }
         }
-        if record.timestampMilliseconds > newestTimestamp {
-            // Without EOE the serial window completes events; record stamps then only move time
-            // forward, so that old test logs whose records straggle by seconds still assemble whole.
-            if sawEndOfEvent {
-                done += eventTimeAdvanced(to: record.timestampMilliseconds)
-            } else {
-                newestTimestamp = record.timestampMilliseconds
-            }
-        }
+        timeNoted(record.timestampMilliseconds, into: &done)
         return done
+    }
+
+    /// A record stamp moved event time.
+    private mutating func timeNoted(_ timestampMilliseconds: Int64, into done: inout [Event]) {
+        guard timestampMilliseconds > newestTimestamp else { return }
+        // Without EOE the serial window completes events; record stamps then only move time
+        // forward, so that old test logs whose records straggle by seconds still assemble whole.
+        if sawEndOfEvent {
+            done += eventTimeAdvanced(to: timestampMilliseconds)
+        } else {
+            newestTimestamp = timestampMilliseconds
+        }
     }
 
     /// Event time moved to `timestampMilliseconds` (a record stamp, or a heartbeat the reader
@@ -149,25 +161,45 @@ public struct AuditEventAssembler: Sendable {
         return done
     }
 
+    /// Completes the oldest open events while they are a serial window behind `newest`.
+    /// Walks ``order`` from its head, so the cost is O(1) per event, amortized.
     private mutating func completeBySerial(newest: UInt32, into done: inout [Event]) {
         let window = configuration.serialWindow
-        guard inFlight.count > 1 else { return }
-        var expired: [Key: InFlight] = [:]
-        for (key, open) in inFlight {
+        while let key = oldestOpenKey() {
             let distance = newest &- key.serial
-            if distance >= window, distance < 1 << 31 { expired[key] = open }
+            guard distance >= window, distance < 1 << 31, let open = inFlight.removeValue(forKey: key) else { return }
+            finish(key, open.records, into: &done)
         }
-        done += flush(expired)
     }
 
     private mutating func evictOldest(into done: inout [Event]) {
-        guard let oldest = inFlight.min(by: { $0.value.arrival < $1.value.arrival }) else { return }
+        guard let key = oldestOpenKey(), let open = inFlight.removeValue(forKey: key) else { return }
         counters.evicted += 1
-        inFlight[oldest.key] = nil
-        finish(oldest.key, oldest.value.records, into: &done)
+        finish(key, open.records, into: &done)
+    }
+
+    /// The key at the head of ``order`` that is still open, dropping completed ones.
+    private mutating func oldestOpenKey() -> Key? {
+        while orderHead < order.count {
+            let key = order[orderHead]
+            if inFlight[key] != nil { return key }
+            orderHead += 1
+        }
+        order.removeAll(keepingCapacity: true)
+        orderHead = 0
+        return nil
+    }
+
+    /// Keeps ``order`` from growing: drops the consumed head when it is most of the array.
+    private mutating func compactOrder() {
+        if orderHead > 1024, orderHead * 2 > order.count {
+            order.removeFirst(orderHead)
+            orderHead = 0
+        }
     }
 
     private mutating func finish(_ key: Key, _ records: [AuditRecord], into done: inout [Event]) {
+        compactOrder()
         counters.events += 1
         done.append(Event(serial: key.serial, records: records))
         if let old = recentlyDone[recentlyDoneNext] { recentlyDoneSet.remove(old) }

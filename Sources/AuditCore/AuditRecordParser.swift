@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parses audit records from auditd log lines and netlink payloads, over bytes.
 ///
 /// Formats: auditd's log (`man 5 auditd.conf` `log_format = RAW | ENRICHED`; ENRICHED appends
@@ -131,8 +137,7 @@ public enum AuditRecordParser {
             if i < end, buf[i] == UInt8(ascii: "\"") {
                 encoding = .doubleQuoted
                 valueStart = i + 1
-                var j = valueStart
-                while j < end, buf[j] != UInt8(ascii: "\"") { j += 1 }
+                let j = find(UInt8(ascii: "\""), buf, valueStart, end)
                 valueEnd = j
                 i = min(j + 1, end)
             } else if i < end, buf[i] == UInt8(ascii: "'") {
@@ -153,7 +158,7 @@ public enum AuditRecordParser {
                 }
             } else {
                 valueStart = i
-                while i < end, buf[i] != 0x20 { i += 1 }
+                i = find(0x20, buf, i, end)
                 valueEnd = i
             }
             fields.append(
@@ -162,6 +167,15 @@ public enum AuditRecordParser {
                     valueLength: Int32(valueEnd - valueStart), encoding: encoding, origin: origin))
         }
     }
+}
+
+/// Index of the first `byte` in `buf[start..<end]`, or `end` (memchr: values such as hex
+/// arguments and proctitles are long).
+@inline(__always)
+func find(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+    guard start < end, let base = buf.baseAddress else { return end }
+    guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
+    return UnsafeRawPointer(hit) - base
 }
 
 /// A cursor over bytes for the record header.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An audit record type: the `nlmsg_type` of the netlink message, `type=NAME` in auditd's log.
 ///
 /// Numbers and names from `<linux/audit.h>` and libaudit's `lib/msg_typetab.h`
@@ -43,7 +49,25 @@ public struct AuditRecordType: Sendable, Hashable, CustomStringConvertible {
             }
             return v <= UInt16.max ? AuditRecordType(code: UInt16(v)) : nil
         }
+        if let common = common(name) { return common }
         return codesByName[NameKey(name)].map { AuditRecordType(code: $0) }
+    }
+
+    /// The types of nearly every syscall event, without hashing.
+    @inline(__always)
+    private static func common(_ n: UnsafeRawBufferPointer) -> AuditRecordType? {
+        func eq(_ s: StaticString) -> Bool {
+            s.utf8CodeUnitCount == n.count && memcmp(n.baseAddress!, s.utf8Start, n.count) == 0
+        }
+        guard n.count >= 3 else { return nil }
+        switch n[0] {
+        case UInt8(ascii: "S"): if eq("SYSCALL") { return .syscall } else if eq("SOCKADDR") { return .sockaddr }
+        case UInt8(ascii: "P"): if eq("PATH") { return .path } else if eq("PROCTITLE") { return .proctitle }
+        case UInt8(ascii: "C"): if eq("CWD") { return .cwd }
+        case UInt8(ascii: "E"): if eq("EXECVE") { return .execve } else if eq("EOE") { return .eoe }
+        default: break
+        }
+        return nil
     }
 
     /// Up to 24 bytes of a name packed into three words: hashing without allocating.

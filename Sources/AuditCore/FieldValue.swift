@@ -24,16 +24,44 @@ enum FieldValue {
         return true
     }
 
-    /// The untrusted string in lossless text form, or nil for `(null)`/empty-bare.
+    /// The untrusted string in lossless text form, or nil for `(null)`.
     static func untrustedText(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding) -> String? {
         if encoding != .bare { return AuditText.make(v) }
         if isNull(v) { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(v.count / 2)
-        if v.count % 2 == 0, v.count > 0, hexDecode(v, into: &out) {
-            return AuditText.make(out)
+        if v.count % 2 == 0, v.count > 0, let decoded = hexDecoded(v) {
+            return decoded.withUnsafeBytes { AuditText.make($0) }
         }
         return AuditText.make(v)
+    }
+
+    /// The bytes of an even-length hex string, nil when a digit is not hex.
+    static func hexDecoded(_ v: UnsafeRawBufferPointer) -> [UInt8]? {
+        var ok = true
+        let n = v.count / 2
+        let out = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            var i = 0
+            while i < n {
+                let h = hexTable[Int(v[2 * i])], l = hexTable[Int(v[2 * i + 1])]
+                if (h | l) & 0xF0 != 0 {
+                    ok = false
+                    break
+                }
+                buffer[i] = h << 4 | l
+                i += 1
+            }
+            count = ok ? n : 0
+        }
+        return ok ? out : nil
+    }
+
+    /// 0…15 for hex digits, 0xFF otherwise.
+    static let hexTable: [UInt8] = (0..<256).map { c in
+        switch c {
+        case 0x30...0x39: UInt8(c - 0x30)
+        case 0x41...0x46: UInt8(c - 0x41 + 10)
+        case 0x61...0x66: UInt8(c - 0x61 + 10)
+        default: 0xFF
+        }
     }
 
     static func isNull(_ v: UnsafeRawBufferPointer) -> Bool {
@@ -42,16 +70,8 @@ enum FieldValue {
 
     /// Decodes hex digits (either case); on a non-hex digit leaves `out` as it was and returns false.
     static func hexDecode(_ v: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
-        let before = out.count
-        var i = 0
-        while i + 1 < v.count {
-            guard let h = hexDigit(v[i]), let l = hexDigit(v[i + 1]) else {
-                out.removeSubrange(before...)
-                return false
-            }
-            out.append(h << 4 | l)
-            i += 2
-        }
+        guard let decoded = hexDecoded(v) else { return false }
+        if out.isEmpty { out = decoded } else { out.append(contentsOf: decoded) }
         return true
     }
 
