@@ -67,10 +67,10 @@ extension AgentCommand {
                 }
                 if n == 0 { break }
                 decoder.bytesReceived(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), emit)
-                if json.bytes.count >= 1 << 17 { try flush(&json.bytes) }
+                if json.count >= 1 << 17 { try flush(&json) }
             }
             decoder.streamEnded(emit)
-            try flush(&json.bytes)
+            try flush(&json)
             if stats {
                 let s = decoder.statistics
                 var line = "{\"records\":\(s.records),\"events\":\(s.events),\"malformed\":\(s.malformed),\"lost\":\(s.lost)}\n"
@@ -81,9 +81,9 @@ extension AgentCommand {
             }
         }
 
-        /// Writes all of `bytes` to standard output and empties it.
-        private func flush(_ bytes: inout [UInt8]) throws {
-            try bytes.withUnsafeBytes { buf in
+        /// Writes everything `json` holds to standard output and empties it.
+        private func flush(_ json: inout AuditEventJSON) throws {
+            try json.withBytes { buf in
                 var done = 0
                 while done < buf.count {
                     let n = write(1, buf.baseAddress! + done, buf.count - done)
@@ -95,7 +95,7 @@ extension AgentCommand {
                     done += n
                 }
             }
-            bytes.removeAll(keepingCapacity: true)
+            json.removeAll()
         }
     }
 }

@@ -86,11 +86,11 @@ public struct AuditEventAssembler: Sendable {
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
 
-        if inFlight[key] != nil {
+        if let index = inFlight.index(forKey: key) {
             if isEOE {
-                finish(key, inFlight.removeValue(forKey: key)!.records, into: &done)
+                finish(key, inFlight.remove(at: index).value.records, into: &done)
             } else {
-                inFlight[key]!.records.append(record)
+                inFlight.values[index].records.append(record)
             }
             timeNoted(record.timestampMilliseconds, into: &done)
             return done

@@ -106,14 +106,9 @@ public enum AuditRecordParser {
         if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &fields) }
     }
 
+    /// The kernel hex-encodes every value holding a control byte, so the first 0x1D is auditd's.
     private static func indexOfGroupSeparator(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
-        var i = buf.count - 1
-        // ENRICHED fields are short and at the end: search backwards.
-        while i >= start {
-            if buf[i] == 0x1D { return i }
-            i -= 1
-        }
-        return buf.count
+        findSlow(0x1D, buf, start, buf.count)
     }
 
     private static func tokenize(
@@ -173,6 +168,20 @@ public enum AuditRecordParser {
 /// arguments and proctitles are long).
 @inline(__always)
 func find(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+    // Most values are short numbers: look at a few bytes before paying for a call.
+    var i = start
+    let quick = min(end, start + 12)
+    while i < quick {
+        if buf[i] == byte { return i }
+        i += 1
+    }
+    guard i < end, let base = buf.baseAddress else { return end }
+    guard let hit = memchr(base + i, Int32(byte), end - i) else { return end }
+    return UnsafeRawPointer(hit) - base
+}
+
+@inline(__always)
+func findSlow(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
     guard start < end, let base = buf.baseAddress else { return end }
     guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
     return UnsafeRawPointer(hit) - base

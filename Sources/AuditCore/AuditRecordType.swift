@@ -29,9 +29,16 @@ public struct AuditRecordType: Sendable, Hashable, CustomStringConvertible {
 
     /// The name auditd writes: `SYSCALL`, or `UNKNOWN[1999]` for a code not in the table.
     public var description: String {
-        if let name = Self.names[code] { return name }
+        if Int(code) < Self.namesByCode.count, let name = Self.namesByCode[Int(code)] { return name }
         return "UNKNOWN[\(code)]"
     }
+
+    /// ``names`` as an array indexed by code: no hashing per record.
+    static let namesByCode: [String?] = {
+        var a = [String?](repeating: nil, count: 2600)
+        for (code, name) in names where Int(code) < a.count { a[Int(code)] = name }
+        return a
+    }()
 
     /// True for types user space sends (1100–1299: user messages and auditd's own `DAEMON_*`;
     /// 2100–2999: anomalies, roles, crypto, virt): these are always a whole event in one record.

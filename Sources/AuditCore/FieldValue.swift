@@ -41,7 +41,7 @@ enum FieldValue {
         let out = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
             var i = 0
             while i < n {
-                let h = hexTable[Int(v[2 * i])], l = hexTable[Int(v[2 * i + 1])]
+                let h = nibble(v[2 * i]), l = nibble(v[2 * i + 1])
                 if (h | l) & 0xF0 != 0 {
                     ok = false
                     break
@@ -54,14 +54,13 @@ enum FieldValue {
         return ok ? out : nil
     }
 
-    /// 0…15 for hex digits, 0xFF otherwise.
-    static let hexTable: [UInt8] = (0..<256).map { c in
-        switch c {
-        case 0x30...0x39: UInt8(c - 0x30)
-        case 0x41...0x46: UInt8(c - 0x41 + 10)
-        case 0x61...0x66: UInt8(c - 0x61 + 10)
-        default: 0xFF
-        }
+    /// 0…15 for a hex digit (either case), 0xFF otherwise.
+    @inline(__always)
+    static func nibble(_ c: UInt8) -> UInt8 {
+        let d = c &- 0x30
+        if d < 10 { return d }
+        let l = (c | 0x20) &- 0x61
+        return l < 6 ? l &+ 10 : 0xFF
     }
 
     static func isNull(_ v: UnsafeRawBufferPointer) -> Bool {

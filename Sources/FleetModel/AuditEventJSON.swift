@@ -12,12 +12,71 @@
 /// ```
 /// Strings are in ``AuditText``'s lossless form; the writer escapes `"`, `\` and control characters
 /// (RFC 8259 §7). `mode` is written as an octal string as on the wire.
+///
+/// A writer over one growable byte buffer (it has reference semantics: don't share copies).
+/// Drain it with ``withBytes(_:)`` and ``removeAll()``.
 public struct AuditEventJSON {
-    /// The bytes written so far; callers drain it (`removeAll(keepingCapacity: true)`).
-    public var bytes: [UInt8] = []
+    final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+        var cachedSecond: Int64 = .min
+        var cachedPrefix: (UInt64, UInt64, UInt32) = (0, 0, 0)
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        func grow(toHold needed: Int) {
+            var newCapacity = capacity * 2
+            while newCapacity < needed { newCapacity *= 2 }
+            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBase.update(from: base, count: count)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+    }
+
+    private let storage: Storage
 
     public init(capacity: Int = 1 << 16) {
-        bytes.reserveCapacity(capacity)
+        storage = Storage(capacity: capacity)
+    }
+
+    /// Number of bytes written and not yet drained.
+    public var count: Int { storage.count }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    /// Calls `body` with the bytes written so far (valid only during the call).
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    /// Forgets the bytes written, keeping the buffer.
+    public mutating func removeAll() { storage.count = 0 }
+
+    @inline(__always) private mutating func put(_ byte: UInt8) {
+        let s = storage
+        if s.count == s.capacity { s.grow(toHold: s.count + 1) }
+        s.base[s.count] = byte
+        s.count += 1
+    }
+
+    @inline(__always) private mutating func put(_ p: UnsafeRawPointer, _ n: Int) {
+        let s = storage
+        if s.count + n > s.capacity { s.grow(toHold: s.count + n) }
+        (s.base + s.count).update(from: p.assumingMemoryBound(to: UInt8.self), count: n)
+        s.count += n
+    }
+
+    @inline(__always) private mutating func put(_ buffer: UnsafeRawBufferPointer) {
+        if let b = buffer.baseAddress, buffer.count > 0 { put(b, buffer.count) }
     }
 
     /// Appends `event` as one JSON object and a newline.
@@ -150,13 +209,13 @@ public struct AuditEventJSON {
     // MARK: primitives
 
     @inline(__always) private mutating func sep(_ first: inout Bool) {
-        if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
+        if first { first = false } else { put(UInt8(ascii: ",")) }
     }
 
     private mutating func field(_ first: inout Bool, _ name: StaticString, _ value: String?) {
         guard let value else { return }
         sep(&first)
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         raw(name)
         raw("\":")
         string(value)
@@ -165,7 +224,7 @@ public struct AuditEventJSON {
     private mutating func number(_ first: inout Bool, _ name: StaticString, _ value: UInt32?) {
         guard let value else { return }
         sep(&first)
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         raw(name)
         raw("\":")
         uint(UInt64(value))
@@ -178,24 +237,24 @@ public struct AuditEventJSON {
     }
 
     @inline(__always) private mutating func raw(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        put(UnsafeRawPointer(s.utf8Start), s.utf8CodeUnitCount)
     }
 
     private mutating func stringArray(_ values: [String]) {
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         for (i, v) in values.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { put(UInt8(ascii: ",")) }
             string(v)
         }
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
     }
 
     /// Writes `s` as a JSON string literal.
     public mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { escaped(UnsafeRawBufferPointer($0)) }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     /// Appends UTF-8 `text` with JSON string escapes (RFC 8259 §7), without quotes.
@@ -204,12 +263,17 @@ public struct AuditEventJSON {
         let n = text.count
         var i = 0
         while i < n {
+            // Eight bytes at a time while none needs escaping.
+            if i + 8 <= n, !Self.needsEscape(text.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let c = text[i]
             if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
                 i += 1
                 continue
             }
-            if i > start { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<i])) }
+            if i > start { put(UnsafeRawBufferPointer(rebasing: text[start..<i])) }
             switch c {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
@@ -219,18 +283,29 @@ public struct AuditEventJSON {
             default:
                 let digits: StaticString = "0123456789abcdef"
                 raw("\\u00")
-                bytes.append(digits.utf8Start[Int(c >> 4)])
-                bytes.append(digits.utf8Start[Int(c & 0xF)])
+                put(digits.utf8Start[Int(c >> 4)])
+                put(digits.utf8Start[Int(c & 0xF)])
             }
             i += 1
             start = i
         }
-        if n > start { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<n])) }
+        if n > start { put(UnsafeRawBufferPointer(rebasing: text[start..<n])) }
+    }
+
+    /// True when one of the eight bytes is below 0x20, `"` or `\` (SWAR: "determine if a word
+    /// has a byte less than n", Bit Twiddling Hacks).
+    @inline(__always)
+    static func needsEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
+        let control = (x &- ones &* 0x20) & ~x & high != 0
+        return control || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C))
     }
 
     private mutating func int(_ v: Int64) {
         if v < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            put(UInt8(ascii: "-"))
             uint(UInt64(bitPattern: 0 &- v))
         } else {
             uint(UInt64(v))
@@ -239,7 +314,7 @@ public struct AuditEventJSON {
 
     private mutating func uint(_ v: UInt64) {
         if v < 10 {
-            bytes.append(UInt8(truncatingIfNeeded: v) &+ 0x30)
+            put(UInt8(truncatingIfNeeded: v) &+ 0x30)
             return
         }
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
@@ -251,7 +326,7 @@ public struct AuditEventJSON {
                 buf[24 - count] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
                 v /= 10
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[(24 - count)...]))
+            put(UnsafeRawBufferPointer(rebasing: buf[(24 - count)...]))
         }
     }
 
@@ -262,13 +337,21 @@ public struct AuditEventJSON {
             digits.append(UInt8(v & 7) + 0x30)
             v >>= 3
         } while v > 0
-        bytes.append(contentsOf: digits.reversed())
+        for d in digits.reversed() { put(d) }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), from days-from-civil (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
     private mutating func isoTime(_ ms: Int64) {
         let totalSeconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let millis = Int(ms - totalSeconds * 1000)
+        // Events come in bursts within one second: reuse "YYYY-MM-DDTHH:MM:SS." (20 bytes).
+        if totalSeconds == storage.cachedSecond {
+            withUnsafeBytes(of: storage.cachedPrefix) { put($0) }
+            pad(millis, 3)
+            put(UInt8(ascii: "Z"))
+            return
+        }
+        let prefixStart = storage.count
         var days = totalSeconds >= 0 ? totalSeconds / 86400 : (totalSeconds - 86399) / 86400
         let secs = Int(totalSeconds - days * 86400)
         days += 719_468
@@ -280,13 +363,19 @@ public struct AuditEventJSON {
         let day = Int(doy - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-        pad(year, 4); bytes.append(UInt8(ascii: "-"))
-        pad(month, 2); bytes.append(UInt8(ascii: "-"))
-        pad(day, 2); bytes.append(UInt8(ascii: "T"))
-        pad(secs / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        pad(secs / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        pad(secs % 60, 2); bytes.append(UInt8(ascii: "."))
-        pad(millis, 3); bytes.append(UInt8(ascii: "Z"))
+        pad(year, 4); put(UInt8(ascii: "-"))
+        pad(month, 2); put(UInt8(ascii: "-"))
+        pad(day, 2); put(UInt8(ascii: "T"))
+        pad(secs / 3600, 2); put(UInt8(ascii: ":"))
+        pad(secs / 60 % 60, 2); put(UInt8(ascii: ":"))
+        pad(secs % 60, 2); put(UInt8(ascii: "."))
+        if storage.count - prefixStart == 20 {
+            storage.cachedSecond = totalSeconds
+            withUnsafeMutableBytes(of: &storage.cachedPrefix) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: storage.base + prefixStart, count: 20))
+            }
+        }
+        pad(millis, 3); put(UInt8(ascii: "Z"))
     }
 
     private mutating func pad(_ v: Int, _ width: Int) {
@@ -294,7 +383,7 @@ public struct AuditEventJSON {
         for _ in 1..<width { divisor *= 10 }
         var v = max(0, v)
         while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: (v / divisor) % 10) + 0x30)
+            put(UInt8(truncatingIfNeeded: (v / divisor) % 10) + 0x30)
             v %= divisor * 10
             divisor /= 10
         }

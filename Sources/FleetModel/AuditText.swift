@@ -14,9 +14,22 @@ public enum AuditText {
     /// Makes the lossless text form of `bytes`.
     public static func make(_ bytes: UnsafeRawBufferPointer) -> String {
         var plain = true
-        for b in bytes where b >= 0x80 || b == UInt8(ascii: "%") {
-            plain = false
-            break
+        var i = 0
+        let n = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let x = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let percent = x ^ (ones &* 0x25)
+            if x & high != 0 || (percent &- ones) & ~percent & high != 0 {
+                plain = false
+                break
+            }
+            i += 8
+        }
+        while plain, i < n {
+            if bytes[i] >= 0x80 || bytes[i] == UInt8(ascii: "%") { plain = false }
+            i += 1
         }
         if plain { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
