@@ -40,7 +40,7 @@ extension AgentCommand {
                 fd = open(file, O_RDONLY | O_CLOEXEC)
                 if fd < 0 {
                     let reason = String(cString: strerror(errno))
-                    throw ValidationError("cannot open '\(file)': \(reason)")
+                    throw InputError(message: "cannot open '\(file)': \(reason)")
                 }
             }
             defer { if fd > 0 { close(fd) } }
@@ -77,7 +77,7 @@ extension AgentCommand {
                 line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
             }
             if readError != 0 {
-                throw ValidationError("cannot read '\(file)': \(String(cString: strerror(readError)))")
+                throw InputError(message: "cannot read '\(file)': \(String(cString: strerror(readError)))")
             }
         }
 
@@ -97,5 +97,11 @@ extension AgentCommand {
             }
             json.removeAll()
         }
+    }
+
+    /// The input could not be opened or read (printed as `Error: …`, exit status 1, no usage text).
+    struct InputError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 }
