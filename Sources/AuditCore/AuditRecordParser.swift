@@ -138,16 +138,21 @@ public enum AuditRecordParser {
             } else if i < end, buf[i] == UInt8(ascii: "'") {
                 encoding = .singleQuoted
                 valueStart = i + 1
-                // A user message's msg='…' runs to the last quote of this part: its inner fields are
-                // quoted with " or hex, so the last ' closes it.
-                var j = end - 1
-                while j >= valueStart, buf[j] != UInt8(ascii: "'") { j -= 1 }
-                if j < valueStart { j = end }
+                let isMessage = origin == .kernel && keyLength == 3 && buf[keyStart] == UInt8(ascii: "m")
+                    && buf[keyStart + 1] == UInt8(ascii: "s") && buf[keyStart + 2] == UInt8(ascii: "g")
+                var j: Int
+                if isMessage {
+                    // A user message's msg='…' runs to the last quote of this part: its inner fields
+                    // are quoted with " or hex, so the last ' closes it.
+                    j = end - 1
+                    while j >= valueStart, buf[j] != UInt8(ascii: "'") { j -= 1 }
+                    if j < valueStart { j = end }
+                } else {
+                    j = find(UInt8(ascii: "'"), buf, valueStart, end)
+                }
                 valueEnd = j
                 i = min(j + 1, end)
-                if origin == .kernel, keyLength == 3, buf[keyStart] == UInt8(ascii: "m"),
-                    buf[keyStart + 1] == UInt8(ascii: "s"), buf[keyStart + 2] == UInt8(ascii: "g")
-                {
+                if isMessage {
                     tokenize(buf, valueStart, valueEnd, .userMessage, &fields)
                     continue
                 }

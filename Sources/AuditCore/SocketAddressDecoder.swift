@@ -6,7 +6,7 @@ import FleetModel
 /// `sa_family` is in the *recording host's* byte order (little-endian on x86_64 and aarch64,
 /// assumed here); ports are big-endian (`man 7 ip`). Layouts: `sockaddr_in` (`man 7 ip`),
 /// `sockaddr_in6` (`man 7 ipv6`), `sockaddr_un` (`man 7 unix`, abstract names start with NUL,
-/// written `@`), `sockaddr_nl` (`man 7 netlink`).
+/// written `@`, trailing NUL padding dropped), `sockaddr_nl` (`man 7 netlink`).
 public enum SocketAddressDecoder {
     public static func decode(_ s: [UInt8]) -> AuditSocketAddress? {
         guard s.count >= 2 else { return nil }
@@ -15,8 +15,14 @@ public enum SocketAddressDecoder {
         case 0: return AuditSocketAddress(family: "unspec")
         case 1:
             var path = Array(s[2...])
-            let abstract = path.first == 0
-            if abstract { path[0] = UInt8(ascii: "@") } else if let nul = path.firstIndex(of: 0) { path.removeSubrange(nul...) }
+            if path.first == 0 {
+                // Abstract: the name is every byte up to addrlen; callers often pass the whole
+                // struct, so trailing NUL padding is dropped.
+                path[0] = UInt8(ascii: "@")
+                while path.count > 1, path.last == 0 { path.removeLast() }
+            } else if let nul = path.firstIndex(of: 0) {
+                path.removeSubrange(nul...)
+            }
             return AuditSocketAddress(family: "unix", path: path.isEmpty ? nil : AuditText.make(path))
         case 2:
             guard s.count >= 8 else { return AuditSocketAddress(family: "inet") }

@@ -40,6 +40,10 @@ import Testing
         #expect(r.value("UID", origin: .enriched) == "root")
         #expect(r.value("AUID", origin: .enriched) == "unset")
         #expect(r.field("UID", origin: .kernel) == nil)
+        // Another single-quoted value ends at its own closing quote.
+        let two = try #require(record("type=USER_CMD msg=audit(1.000:2): a='x y' b='z'"))
+        #expect(two.value("a") == "x y")
+        #expect(two.value("b") == "z")
     }
 
     @Test func netlinkPayload() throws {
