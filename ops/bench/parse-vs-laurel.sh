@@ -9,7 +9,9 @@
 # its JSON to a file and turns off its /proc enrichment, user-db translation and env capture.
 #
 # Reports, per tool and input: median wall and CPU (user+sys) seconds over RUNS runs, events/s
-# (events / median wall), MB per CPU-second, and the largest peak RSS (/usr/bin/time -v).
+# (events / median wall) and per CPU-second, MB per CPU-second, the largest peak RSS
+# (/usr/bin/time -v), and the herdwatch/laurel ratios. On a shared machine wall time includes
+# waiting for the core; the per-CPU-second figures are the comparable ones.
 #
 # Usage: ops/bench/parse-vs-laurel.sh [EVENTS=1000000] [RUNS=3] [LAUREL_EVENTS=EVENTS/10]
 # laurel is slow (about 3 MB/s on "full"), so by default it gets a tenth of the events: rates of
@@ -70,10 +72,15 @@ wall = statistics.median(r[0] for r in rows)
 cpu = statistics.median(r[1] for r in rows)
 rss = max(r[2] for r in rows) / 1024
 print(f"{name:<26} {n:>9} ev {size / 1e6:>8.1f} MB  wall {wall:>7.2f} s  cpu {cpu:>7.2f} s  "
-      f"{n / wall:>10,.0f} ev/s  {size / 1e6 / max(cpu, 1e-9):>7.1f} MB/cpu-s  peak RSS {rss:>6.1f} MB")
+      f"{n / wall:>9,.0f} ev/s  {n / max(cpu, 1e-9):>9,.0f} ev/cpu-s  "
+      f"{size / 1e6 / max(cpu, 1e-9):>6.1f} MB/cpu-s  peak RSS {rss:>5.1f} MB")
+with open(path.replace("times.txt", "results.txt"), "a") as f:
+    f.write(f"{name.split()[0]} {name.split('(')[1].rstrip(')')} {n / max(cpu, 1e-9)} {n / wall}\n")
 PY
 }
 
+echo "one core (taskset -c 0), $runs runs each, medians; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+: > "$out/results.txt"
 for variant in full typical; do
     skip=""
     [ "$variant" = typical ] && skip=1172
@@ -85,3 +92,13 @@ for variant in full typical; do
     measure "laurel ($variant)" "$nl" "$out/$variant-laurel.log" laurel -c "$out/laurel.toml"
     rm -f "$out/$variant.log" "$out/$variant-laurel.log" "$out/laurel/audit.log"
 done
+python3 - "$out/results.txt" <<'PY'
+import sys
+r = {}
+for line in open(sys.argv[1]):
+    tool, variant, per_cpu, per_wall = line.split()
+    r[(tool, variant)] = (float(per_cpu), float(per_wall))
+for variant in ("full", "typical"):
+    h, l = r[("herdwatch", variant)], r[("laurel", variant)]
+    print(f"{variant}: herdwatch/laurel = {h[0] / l[0]:.1f}x per CPU-second, {h[1] / l[1]:.1f}x per wall-second")
+PY
