@@ -45,10 +45,7 @@ public struct AuditEventAssembler: Sendable {
         public var records: [AuditRecord]
     }
 
-    struct Key: Hashable {
-        var serial: UInt32
-        var node: UInt64
-    }
+    typealias Key = SerialKey
 
     struct InFlight {
         var records: [AuditRecord]
@@ -58,7 +55,7 @@ public struct AuditEventAssembler: Sendable {
 
     public let configuration: Configuration
     public private(set) var counters = Counters()
-    var inFlight: [Key: InFlight] = [:]
+    var inFlight = SerialTable<InFlight>()
     /// Keys in the order their events opened (completed ones are skipped lazily).
     var order: [Key] = []
     var orderHead = 0
@@ -69,7 +66,7 @@ public struct AuditEventAssembler: Sendable {
     var gaps = SerialGapCounter()
     /// Recently completed keys, to drop their late records (ring buffer).
     var recentlyDone: [Key?]
-    var recentlyDoneSet: Set<Key> = []
+    var recentlyDoneSet = SerialTable<Void>(minimumCapacity: 1024)
     var recentlyDoneNext = 0
 
     public init(configuration: Configuration = Configuration()) {
@@ -86,11 +83,11 @@ public struct AuditEventAssembler: Sendable {
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
 
-        if let index = inFlight.index(forKey: key) {
+        if let index = inFlight.index(of: key) {
             if isEOE {
-                finish(key, inFlight.remove(at: index).value.records, into: &done)
+                finish(key, inFlight.remove(at: index).records, into: &done)
             } else {
-                inFlight.values[index].records.append(record)
+                inFlight.update(at: index) { $0.records.append(record) }
             }
             timeNoted(record.timestampMilliseconds, into: &done)
             return done
@@ -105,7 +102,10 @@ public struct AuditEventAssembler: Sendable {
             finish(key, [record], into: &done)
         } else {
             arrivals += 1
-            inFlight[key] = InFlight(records: [record], arrival: arrivals, timestampMilliseconds: record.timestampMilliseconds)
+            var records: [AuditRecord] = []
+            records.reserveCapacity(8)
+            records.append(record)
+            inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: record.timestampMilliseconds))
             order.append(key)
             if !sawEndOfEvent { completeBySerial(newest: record.serial, into: &done) }
             if inFlight.count > configuration.maximumEventsInFlight {
@@ -137,25 +137,23 @@ public struct AuditEventAssembler: Sendable {
         guard timestampMilliseconds - lastTimeSweep >= configuration.timeoutMilliseconds / 4 else { return [] }
         lastTimeSweep = timestampMilliseconds
         let limit = timestampMilliseconds - configuration.timeoutMilliseconds
-        let expired = inFlight.filter { $0.value.timestampMilliseconds < limit }
-        return flush(expired)
+        return flush(inFlight.entries.filter { $0.value.timestampMilliseconds < limit })
     }
 
     /// The stream ended: completes every open event, oldest first, and counts the serials still missing.
     public mutating func streamEnded() -> [Event] {
-        let all = inFlight
         counters.lost += gaps.streamEnded()
-        return flush(all)
+        return flush(inFlight.entries)
     }
 
     /// Number of events currently open.
     public var eventsInFlight: Int { inFlight.count }
 
-    private mutating func flush(_ selection: [Key: InFlight]) -> [Event] {
+    private mutating func flush(_ selection: [(key: Key, value: InFlight)]) -> [Event] {
         guard !selection.isEmpty else { return [] }
         var done: [Event] = []
         for (key, open) in selection.sorted(by: { $0.value.arrival < $1.value.arrival }) {
-            inFlight[key] = nil
+            inFlight.remove(key)
             finish(key, open.records, into: &done)
         }
         return done
@@ -167,13 +165,13 @@ public struct AuditEventAssembler: Sendable {
         let window = configuration.serialWindow
         while let key = oldestOpenKey() {
             let distance = newest &- key.serial
-            guard distance >= window, distance < 1 << 31, let open = inFlight.removeValue(forKey: key) else { return }
+            guard distance >= window, distance < 1 << 31, let open = inFlight.remove(key) else { return }
             finish(key, open.records, into: &done)
         }
     }
 
     private mutating func evictOldest(into done: inout [Event]) {
-        guard let key = oldestOpenKey(), let open = inFlight.removeValue(forKey: key) else { return }
+        guard let key = oldestOpenKey(), let open = inFlight.remove(key) else { return }
         counters.evicted += 1
         finish(key, open.records, into: &done)
     }
@@ -182,7 +180,7 @@ public struct AuditEventAssembler: Sendable {
     private mutating func oldestOpenKey() -> Key? {
         while orderHead < order.count {
             let key = order[orderHead]
-            if inFlight[key] != nil { return key }
+            if inFlight.contains(key) { return key }
             orderHead += 1
         }
         order.removeAll(keepingCapacity: true)
@@ -204,7 +202,7 @@ public struct AuditEventAssembler: Sendable {
         done.append(Event(serial: key.serial, records: records))
         if let old = recentlyDone[recentlyDoneNext] { recentlyDoneSet.remove(old) }
         recentlyDone[recentlyDoneNext] = key
-        recentlyDoneSet.insert(key)
+        recentlyDoneSet.insert(key, ())
         recentlyDoneNext = (recentlyDoneNext + 1) % recentlyDone.count
     }
 

@@ -9,14 +9,14 @@ struct SerialGapCounter: Sendable {
     var window: UInt32 = 64
     var floor: UInt32?
     var newest: UInt32 = 0
-    var seen: Set<UInt32> = []
+    var seen = SerialTable<Void>(minimumCapacity: 256)
 
     /// A serial arrived; returns how many serials this proved lost.
     mutating func serialSeen(_ serial: UInt32) -> Int {
         guard let f = floor else {
             floor = serial
             newest = serial
-            seen.insert(serial)
+            seen.insert(SerialKey(serial: serial, node: 0), ())
             return 0
         }
         let ahead = serial &- f
@@ -30,7 +30,7 @@ struct SerialGapCounter: Sendable {
             reset(serial)
             return 0
         }
-        seen.insert(serial)
+        seen.insert(SerialKey(serial: serial, node: 0), ())
         if serial &- newest < 1 << 31 { newest = serial }
         return advance(keeping: window)
     }
@@ -45,14 +45,15 @@ struct SerialGapCounter: Sendable {
     private mutating func reset(_ serial: UInt32) {
         floor = serial
         newest = serial
-        seen = [serial]
+        seen = SerialTable(minimumCapacity: 256)
+        seen.insert(SerialKey(serial: serial, node: 0), ())
     }
 
     private mutating func advance(keeping margin: UInt32) -> Int {
         guard var f = floor else { return 0 }
         var lost = 0
         while true {
-            if seen.remove(f) != nil {
+            if seen.remove(SerialKey(serial: f, node: 0)) != nil {
                 f &+= 1
             } else if newest &- f < 1 << 31, newest &- f >= margin, f != newest &+ 1 {
                 lost += 1
