@@ -10,6 +10,7 @@ public enum AuditEventNormalizer {
     /// Normalizes the records of one event (as ``AuditEventAssembler`` completed it).
     public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
         var b = Builder()
+        b.event.recordTypes.reserveCapacity(records.count)
         for record in records { b.add(record) }
         return b.finish()
     }
@@ -23,7 +24,14 @@ public enum AuditEventNormalizer {
         var syscallName: String?
         var exit: Int64?
         var args: [UInt64] = []
-        var argv: [[UInt8]?] = []
+        /// EXECVE arguments: text for whole ones, bytes while chunks (`aN[i]`) are being joined.
+        var argv: [Argument] = []
+
+        enum Argument {
+            case missing
+            case text(String)
+            case chunks([UInt8])
+        }
         var kindFromRecords: AuditEventKind?
         var userMessage = AuditUserMessage()
         var haveUserMessage = false
@@ -109,13 +117,23 @@ public enum AuditEventNormalizer {
                     index = index * 10 + Int(k[i] - 0x30)
                     i += 1
                 }
-                if i < k.count, k[i] != UInt8(ascii: "[") { continue }
+                let chunk = i < k.count
+                if chunk, k[i] != UInt8(ascii: "[") { continue }
                 guard index < 1 << 16 else { continue }  // bounded: the kernel caps argv by ARG_MAX anyway
-                if argv.count <= index { argv.append(contentsOf: repeatElement(nil, count: index + 1 - argv.count)) }
-                var arg = argv[index] ?? []
-                argv[index] = nil
-                _ = FieldValue.untrusted(buf.slice(f.valueStart, f.valueLength), f.encoding, into: &arg)
-                argv[index] = arg
+                if argv.count <= index {
+                    if argv.isEmpty { argv.reserveCapacity(8) }
+                    argv.append(contentsOf: repeatElement(.missing, count: index + 1 - argv.count))
+                }
+                let v = buf.slice(f.valueStart, f.valueLength)
+                if !chunk {
+                    argv[index] = .text(FieldValue.untrustedText(v, f.encoding) ?? "")
+                    continue
+                }
+                var bytes: [UInt8] = []
+                if case .chunks(let earlier) = argv[index] { bytes = earlier }
+                argv[index] = .missing
+                _ = FieldValue.untrusted(v, f.encoding, into: &bytes)
+                argv[index] = .chunks(bytes)
             }
         }
 
@@ -244,7 +262,15 @@ public enum AuditEventNormalizer {
                 let name = syscallName ?? arch.flatMap { SyscallTable.name(arch: $0, number: number) }
                 event.syscall = AuditSyscall(arch: archText, number: number, name: name, exit: exit, arguments: args)
             }
-            if !argv.isEmpty { event.process.argv = argv.map { AuditText.make($0 ?? []) } }
+            if !argv.isEmpty {
+                event.process.argv = argv.map {
+                    switch $0 {
+                    case .missing: ""
+                    case .text(let s): s
+                    case .chunks(let bytes): AuditText.make(bytes)
+                    }
+                }
+            }
             if haveUserMessage { event.userMessage = userMessage }
             event.kind = kind()
             return event
