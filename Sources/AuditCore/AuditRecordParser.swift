@@ -91,7 +91,6 @@ public enum AuditRecordParser {
             _ = scanner.consume(":")
             record.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
             record.serial = UInt32(serial)
-            record.fields.reserveCapacity(24)
             tokenizeFields(buf, from: scanner.index, into: &record.fields)
             return nil
         }
@@ -101,9 +100,32 @@ public enum AuditRecordParser {
 
     /// Splits `key=value` fields from `start` to the end, handling `msg='…'` and the 0x1D separator.
     static func tokenizeFields(_ buf: UnsafeRawBufferPointer, from start: Int, into fields: inout [AuditField]) {
-        let gs = indexOfGroupSeparator(buf, from: start)
-        tokenize(buf, start, gs, .kernel, &fields)
-        if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &fields) }
+        // Collect into a stack buffer, then make one array of the exact size: no growth, no
+        // per-append checks. Records with more fields than fit continue in `fields`.
+        withUnsafeTemporaryAllocation(of: AuditField.self, capacity: 64) { scratch in
+            var sink = FieldSink(scratch: scratch)
+            let gs = indexOfGroupSeparator(buf, from: start)
+            tokenize(buf, start, gs, .kernel, &sink)
+            if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &sink) }
+            fields = Array(UnsafeBufferPointer(rebasing: scratch[0..<sink.count])) + sink.overflow
+        }
+    }
+
+    /// Where the tokenizer puts fields: a fixed scratch buffer first, then an overflow array.
+    struct FieldSink {
+        let scratch: UnsafeMutableBufferPointer<AuditField>
+        var count = 0
+        var overflow: [AuditField] = []
+
+        @inline(__always)
+        mutating func append(_ field: AuditField) {
+            if count < scratch.count {
+                scratch.initializeElement(at: count, to: field)
+                count += 1
+            } else {
+                overflow.append(field)
+            }
+        }
     }
 
     /// The kernel hex-encodes every value holding a control byte, so the first 0x1D is auditd's.
@@ -113,7 +135,7 @@ public enum AuditRecordParser {
 
     private static func tokenize(
         _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ origin: AuditField.Origin,
-        _ fields: inout [AuditField]
+        _ fields: inout FieldSink
     ) {
         var i = start
         while i < end {

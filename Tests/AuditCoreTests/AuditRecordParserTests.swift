@@ -92,6 +92,16 @@ import Testing
         #expect(event.process.argv == [String(repeating: "a", count: 32 * 1024)])
     }
 
+    @Test func manyFieldsKeepTheirOrder() throws {
+        // More fields than the tokenizer's 64-entry stack buffer: the rest go to its overflow.
+        let args = (0..<150).map { "a\($0)=\"v\($0)\"" }.joined(separator: " ")
+        let r = try #require(record("type=EXECVE msg=audit(1.000:1): argc=150 \(args)\u{1D}X=\"y\""))
+        #expect(r.fields.count == 152)
+        let e = AuditEventNormalizer.normalize([r])
+        #expect(e.process.argv == (0..<150).map { "v\($0)" })
+        #expect(r.value("X", origin: .enriched) == "y")
+    }
+
     @Test func binaryGarbageNeverCrashes() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
