@@ -188,10 +188,16 @@ public struct AuditEventAssembler: Sendable {
         return nil
     }
 
-    /// Keeps ``order`` from growing: drops the consumed head when it is most of the array.
+    /// Keeps ``order`` bounded: drops the consumed head when it is most of the array, and when
+    /// events complete by EOE (so the head is not walked) keeps only the keys still open.
+    /// Amortized O(1): a rebuild leaves at most ``Configuration/maximumEventsInFlight`` keys.
     private mutating func compactOrder() {
         if orderHead > 1024, orderHead * 2 > order.count {
             order.removeFirst(orderHead)
+            orderHead = 0
+        }
+        if order.count - orderHead > 2 * max(configuration.maximumEventsInFlight, 512) {
+            order = order[orderHead...].filter { inFlight.contains($0) }
             orderHead = 0
         }
     }

@@ -1,4 +1,4 @@
-import AuditCore
+@testable import AuditCore
 import FleetModel
 import Foundation
 import Testing
@@ -26,6 +26,29 @@ import Testing
         #expect(serials(e10) == [10])
         #expect(e10.first?.records.map(\.type) == [.syscall, .execve])
         #expect(a.eventsInFlight == 0)
+        #expect(a.counters.lost == 0)
+    }
+
+    @Test func bookkeepingStaysBoundedOnLongStreams() {
+        var config = AuditEventAssembler.Configuration()
+        config.maximumEventsInFlight = 100
+        var a = AuditEventAssembler(configuration: config)
+        var completed = 0
+        var serial: UInt32 = 1
+        for i in 1...50_000 {
+            let ms = 1000 + Int64(i)
+            completed += a.recordReceived(r("SYSCALL", serial, ms)).count
+            completed += a.recordReceived(r("EOE", serial, ms)).count
+            serial += 1
+            if i % 7 == 0 {
+                // A kernel record without EOE: it completes by event time.
+                completed += a.recordReceived(r("NETFILTER_PKT", serial, ms)).count
+                serial += 1
+            }
+        }
+        #expect(a.order.count - a.orderHead <= 2 * 512 + 1)
+        #expect(a.eventsInFlight <= 100)
+        #expect(completed + a.streamEnded().count == 50_000 + 50_000 / 7)
         #expect(a.counters.lost == 0)
     }
 
