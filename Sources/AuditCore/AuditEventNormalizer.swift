@@ -239,6 +239,13 @@ public enum AuditEventNormalizer {
 
         /// Rule keys: several keys are joined by 0x01 (`AUDIT_KEY_SEPARATOR`, `<linux/audit.h>`) and then hex encoded.
         mutating func addKeys(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
+            if e != .bare {
+                // Quoted: one key, no 0x01 inside (that would have been hex encoded).
+                guard !v.isEmpty else { return }
+                let key = AuditText.make(v)
+                if !event.keys.contains(key) { event.keys.append(key) }
+                return
+            }
             scratch.removeAll(keepingCapacity: true)
             guard FieldValue.untrusted(v, e, into: &scratch), !scratch.isEmpty else { return }
             for part in scratch.split(separator: 0x01) {
@@ -256,7 +263,7 @@ public enum AuditEventNormalizer {
             event.process.proctitle = AuditText.make(scratch)
         }
 
-        mutating func finish() -> AuditEvent {
+        consuming func finish() -> AuditEvent {
             if let archText {
                 let number = syscallNumber ?? -1
                 let name = syscallName ?? arch.flatMap { SyscallTable.name(arch: $0, number: number) }
