@@ -94,6 +94,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "AuditCoreTests",
+            dependencies: ["AuditCore", "FleetModel"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LibPQ", "PostgresFixture", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "CommandLineTests", dependencies: ["PostgresFixture", "ServerRuntime", "Settings"], swiftSettings: swiftSettings),

@@ -1,0 +1,301 @@
+import FleetModel
+
+/// Turns the records of one event into an ``AuditEvent`` (schema ``AuditEvent/schemaVersion``).
+///
+/// Field meanings follow the kernel (`kernel/auditsc.c` `audit_log_exit`, `audit_log_execve_info`,
+/// `audit_log_name`, `audit_log_proctitle`) and libaudit's user messages (`audit_log_acct_message`).
+/// When two records carry the same fact the first one wins (SYSCALL comes first on the wire).
+/// User names come only from auditd's ENRICHED fields; resolving them live is the agent's job.
+public enum AuditEventNormalizer {
+    /// Normalizes the records of one event (as ``AuditEventAssembler`` completed it).
+    public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
+        var b = Builder()
+        b.event.recordTypes.reserveCapacity(records.count)
+        for record in records { b.add(record) }
+        return b.finish()
+    }
+
+    struct Builder {
+        var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
+        var haveStamp = false
+        var arch: SyscallTable.Arch?
+        var archText: String?
+        var syscallNumber: Int?
+        var syscallName: String?
+        var exit: Int64?
+        var args: [UInt64] = []
+        /// EXECVE arguments: text for whole ones, bytes while chunks (`aN[i]`) are being joined.
+        var argv: [Argument] = []
+
+        enum Argument {
+            case missing
+            case text(String)
+            case chunks([UInt8])
+        }
+        var kindFromRecords: AuditEventKind?
+        var userMessage = AuditUserMessage()
+        var haveUserMessage = false
+        var scratch: [UInt8] = []
+
+        mutating func add(_ r: AuditRecord) {
+            if !haveStamp {
+                haveStamp = true
+                event.timestampMilliseconds = r.timestampMilliseconds
+                event.serial = r.serial
+                if !r.node.isEmpty {
+                    event.node = r.bytes.withUnsafeBytes { AuditText.make($0.slice(Int(r.node.lowerBound), r.node.count)) }
+                }
+            }
+            event.recordTypes.append(r.typeDescription)
+            noteKind(r.type)
+            r.bytes.withUnsafeBytes { buf in
+                switch r.type {
+                case .syscall: syscallRecord(r, buf)
+                case .execve: execveRecord(r, buf)
+                case .path: pathRecord(r, buf)
+                default: genericRecord(r, buf)
+                }
+            }
+        }
+
+        mutating func noteKind(_ t: AuditRecordType) {
+            let kind: AuditEventKind?
+            switch t.code {
+            case 1006, 1112, 1113: kind = .login
+            case 1100, 1101, 1103, 1104, 1105, 1106, 1108, 1109, 1110, 1126, 2100...2104: kind = .authentication
+            case 1305, 1200...1209: kind = .auditConfig
+            default: kind = nil
+            }
+            if let kind, kindFromRecords == nil || kind == .auditConfig { kindFromRecords = kind }
+        }
+
+        mutating func syscallRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
+            for f in r.fields {
+                let k = buf.slice(f.keyStart, f.keyLength)
+                let v = buf.slice(f.valueStart, f.valueLength)
+                if f.origin == .enriched {
+                    enriched(k, v, f.encoding)
+                    continue
+                }
+                switch k.count {
+                case 2:
+                    if k[0] == UInt8(ascii: "a"), k[1] >= 0x30, k[1] <= 0x33 { args.append(FieldValue.hex(v) ?? 0) }
+                case 3:
+                    if FieldValue.equals(k, "pid") { setPID(v) }
+                    else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
+                    else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
+                    else if FieldValue.equals(k, "ses") { event.user.ses = event.user.ses ?? FieldValue.uint32(v) }
+                    else if FieldValue.equals(k, "tty") { setTTY(v) }
+                    else if FieldValue.equals(k, "exe") { event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding) }
+                    else if FieldValue.equals(k, "key") { addKeys(v, f.encoding) }
+                case 4:
+                    if FieldValue.equals(k, "arch") { setArch(v) }
+                    else if FieldValue.equals(k, "exit") { exit = FieldValue.int(v) }
+                    else if FieldValue.equals(k, "ppid") { event.process.ppid = event.process.ppid ?? FieldValue.int32(v) }
+                    else if FieldValue.equals(k, "auid") { event.user.auid = event.user.auid ?? FieldValue.uint32(v) }
+                    else if FieldValue.equals(k, "euid") { event.user.euid = event.user.euid ?? FieldValue.uint32(v) }
+                    else if FieldValue.equals(k, "comm") { event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding) }
+                case 7:
+                    if FieldValue.equals(k, "syscall") {
+                        if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
+                    } else if FieldValue.equals(k, "success") {
+                        event.success = FieldValue.equals(v, "yes") ? true : FieldValue.equals(v, "no") ? false : nil
+                    }
+                default: break
+                }
+            }
+        }
+
+        mutating func execveRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
+            for f in r.fields where f.origin == .kernel {
+                let k = buf.slice(f.keyStart, f.keyLength)
+                guard k.count >= 2, k[0] == UInt8(ascii: "a"), k[1] >= 0x30, k[1] <= 0x39 else { continue }
+                // aN, aN[i] (a chunk of a long argument), aN_len (skipped).
+                var index = 0
+                var i = 1
+                while i < k.count, k[i] >= 0x30, k[i] <= 0x39, index < 1 << 20 {
+                    index = index * 10 + Int(k[i] - 0x30)
+                    i += 1
+                }
+                let chunk = i < k.count
+                if chunk, k[i] != UInt8(ascii: "[") { continue }
+                guard index < 1 << 16 else { continue }  // bounded: the kernel caps argv by ARG_MAX anyway
+                if argv.count <= index {
+                    if argv.isEmpty { argv.reserveCapacity(8) }
+                    argv.append(contentsOf: repeatElement(.missing, count: index + 1 - argv.count))
+                }
+                let v = buf.slice(f.valueStart, f.valueLength)
+                if !chunk {
+                    argv[index] = .text(FieldValue.untrustedText(v, f.encoding) ?? "")
+                    continue
+                }
+                var bytes: [UInt8] = []
+                if case .chunks(let earlier) = argv[index] { bytes = earlier }
+                argv[index] = .missing
+                _ = FieldValue.untrusted(v, f.encoding, into: &bytes)
+                argv[index] = .chunks(bytes)
+            }
+        }
+
+        mutating func pathRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
+            var p = AuditPath()
+            for f in r.fields where f.origin == .kernel {
+                let k = buf.slice(f.keyStart, f.keyLength)
+                let v = buf.slice(f.valueStart, f.valueLength)
+                if FieldValue.equals(k, "name") { p.name = FieldValue.untrustedText(v, f.encoding) }
+                else if FieldValue.equals(k, "inode") { p.inode = FieldValue.int(v).map { UInt64($0) } }
+                else if FieldValue.equals(k, "mode") { p.mode = FieldValue.octal(v) }
+                else if FieldValue.equals(k, "ouid") { p.ouid = FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "ogid") { p.ogid = FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "nametype") || FieldValue.equals(k, "objtype") { p.nametype = AuditText.make(v) }
+            }
+            event.paths.append(p)
+        }
+
+        /// Every other record: CWD, SOCKADDR, PROCTITLE, user messages, CONFIG_CHANGE, DAEMON_*, …
+        mutating func genericRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
+            let isUser = r.type.isSingleRecord
+            for f in r.fields {
+                let k = buf.slice(f.keyStart, f.keyLength)
+                let v = buf.slice(f.valueStart, f.valueLength)
+                if f.origin == .enriched {
+                    enriched(k, v, f.encoding)
+                    continue
+                }
+                if f.origin == .userMessage || (isUser && f.origin == .kernel && FieldValue.equals(k, "res")) {
+                    if userField(k, v, f.encoding) { continue }
+                }
+                if FieldValue.equals(k, "pid") { setPID(v) }
+                else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "euid") { event.user.euid = event.user.euid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "arch"), archText == nil { setArch(v) }  // SECCOMP, ANOM_ABEND…
+                else if FieldValue.equals(k, "syscall"), syscallNumber == nil, syscallName == nil {
+                    if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
+                }
+                else if FieldValue.equals(k, "auid") { event.user.auid = event.user.auid ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "ses") { event.user.ses = event.user.ses ?? FieldValue.uint32(v) }
+                else if FieldValue.equals(k, "key") { addKeys(v, f.encoding) }
+                else if FieldValue.equals(k, "comm") { event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding) }
+                else if FieldValue.equals(k, "exe") { event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding) }
+                else if FieldValue.equals(k, "cwd") { event.process.cwd = event.process.cwd ?? FieldValue.untrustedText(v, f.encoding) }
+                else if FieldValue.equals(k, "saddr"), event.socket == nil {
+                    scratch.removeAll(keepingCapacity: true)
+                    if FieldValue.untrusted(v, f.encoding, into: &scratch) { event.socket = SocketAddressDecoder.decode(scratch) }
+                }
+                else if FieldValue.equals(k, "proctitle"), event.process.proctitle == nil { setProctitle(v, f.encoding) }
+                else if FieldValue.equals(k, "res"), event.success == nil || r.type == .configChange {
+                    // Kernel records (CONFIG_CHANGE, LOGIN, …) write res=1 / res=0.
+                    event.success = FieldValue.equals(v, "1") ? true : FieldValue.equals(v, "0") ? false : event.success
+                }
+            }
+        }
+
+        /// A field inside `msg='…'`; returns false to let the generic handling see it.
+        mutating func userField(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) -> Bool {
+            func text() -> String? { FieldValue.equals(v, "?") ? nil : FieldValue.untrustedText(v, e) }
+            if FieldValue.equals(k, "op") { userMessage.op = text() }
+            else if FieldValue.equals(k, "acct") { userMessage.acct = text() }
+            else if FieldValue.equals(k, "exe") {
+                userMessage.exe = text()
+                event.process.exe = event.process.exe ?? userMessage.exe
+            }
+            else if FieldValue.equals(k, "addr") { userMessage.addr = text() }
+            else if FieldValue.equals(k, "hostname") { userMessage.hostname = text() }
+            else if FieldValue.equals(k, "terminal") { userMessage.terminal = text() }
+            else if FieldValue.equals(k, "res") || FieldValue.equals(k, "result") {
+                userMessage.result = text()
+                if FieldValue.equals(v, "success") || FieldValue.equals(v, "1") { event.success = true }
+                else if FieldValue.equals(v, "failed") || FieldValue.equals(v, "0") || FieldValue.equals(v, "fail") { event.success = false }
+            }
+            else { return false }
+            haveUserMessage = true
+            return true
+        }
+
+        mutating func enriched(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
+            if FieldValue.equals(k, "UID") { event.user.uidName = event.user.uidName ?? AuditText.make(v) }
+            else if FieldValue.equals(k, "EUID") { event.user.euidName = event.user.euidName ?? AuditText.make(v) }
+            else if FieldValue.equals(k, "GID") { event.user.gidName = event.user.gidName ?? AuditText.make(v) }
+            else if FieldValue.equals(k, "AUID") { event.user.auidName = event.user.auidName ?? AuditText.make(v) }
+        }
+
+        mutating func setPID(_ v: UnsafeRawBufferPointer) { event.process.pid = event.process.pid ?? FieldValue.int32(v) }
+
+        mutating func setTTY(_ v: UnsafeRawBufferPointer) {
+            guard event.process.tty == nil, !FieldValue.equals(v, "(none)") else { return }
+            event.process.tty = AuditText.make(v)
+        }
+
+        mutating func setArch(_ v: UnsafeRawBufferPointer) {
+            if let a = FieldValue.hex(v).flatMap({ UInt32(exactly: $0) }) {
+                arch = SyscallTable.Arch(rawValue: a)
+                archText = arch?.name ?? AuditText.make(v)
+            } else {
+                archText = AuditText.make(v)  // already interpreted (`arch=x86_64`)
+                if archText == "x86_64" { arch = .x86_64 } else if archText == "aarch64" { arch = .aarch64 }
+            }
+        }
+
+        /// Rule keys: several keys are joined by 0x01 (`AUDIT_KEY_SEPARATOR`, `<linux/audit.h>`) and then hex encoded.
+        mutating func addKeys(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
+            if e != .bare {
+                // Quoted: one key, no 0x01 inside (that would have been hex encoded).
+                guard !v.isEmpty else { return }
+                let key = AuditText.make(v)
+                if !event.keys.contains(key) { event.keys.append(key) }
+                return
+            }
+            scratch.removeAll(keepingCapacity: true)
+            guard FieldValue.untrusted(v, e, into: &scratch), !scratch.isEmpty else { return }
+            for part in scratch.split(separator: 0x01) {
+                let key = AuditText.make(part)
+                if !event.keys.contains(key) { event.keys.append(key) }
+            }
+        }
+
+        /// PROCTITLE: the process's argv area, NUL separated (kernel `audit_log_proctitle`, capped at 128 bytes).
+        mutating func setProctitle(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
+            scratch.removeAll(keepingCapacity: true)
+            guard FieldValue.untrusted(v, e, into: &scratch) else { return }
+            while scratch.last == 0 { scratch.removeLast() }
+            for i in scratch.indices where scratch[i] == 0 { scratch[i] = 0x20 }
+            event.process.proctitle = AuditText.make(scratch)
+        }
+
+        consuming func finish() -> AuditEvent {
+            if let archText {
+                let number = syscallNumber ?? -1
+                let name = syscallName ?? arch.flatMap { SyscallTable.name(arch: $0, number: number) }
+                event.syscall = AuditSyscall(arch: archText, number: number, name: name, exit: exit, arguments: args)
+            }
+            if !argv.isEmpty {
+                event.process.argv = argv.map {
+                    switch $0 {
+                    case .missing: ""
+                    case .text(let s): s
+                    case .chunks(let bytes): AuditText.make(bytes)
+                    }
+                }
+            }
+            if haveUserMessage { event.userMessage = userMessage }
+            event.kind = kind()
+            return event
+        }
+
+        func kind() -> AuditEventKind {
+            if kindFromRecords == .auditConfig { return .auditConfig }
+            switch event.syscall?.name {
+            case "execve", "execveat": return .exec
+            case "connect": return .connect
+            case "bind": return .bind
+            case "listen": return .listen
+            case "accept", "accept4": return .accept
+            default: break
+            }
+            if let kindFromRecords { return kindFromRecords }
+            if !event.keys.isEmpty, !event.paths.isEmpty { return .file }
+            return .other
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FleetModel
+
+/// The whole pure pipeline for an auditd log stream: bytes in, normalized events out.
+///
+/// Splits lines (newline-terminated, `\r\n` tolerated), parses records
+/// (``AuditRecordParser``), assembles events (``AuditEventAssembler``), normalizes them
+/// (``AuditEventNormalizer``) and applies ``ProcessLineage`` and ``SocketBindings``.
+/// Feed it chunks of any size; it keeps at most one partial line (capped at
+/// ``AuditRecordParser/maximumRecordLength``) plus the assembler's bounded in-flight events.
+///
+/// ```swift
+/// var decoder = AuditLogDecoder()
+/// decoder.bytesReceived(chunk) { output in … }
+/// decoder.streamEnded { output in … }
+/// ```
+public struct AuditLogDecoder: Sendable {
+    public enum Output {
+        case event(AuditEvent)
+        case malformed(reason: AuditRecordParser.MalformedReason, bytes: [UInt8])
+    }
+
+    public struct Statistics: Sendable, Hashable {
+        public var records = 0
+        public var events = 0
+        public var malformed = 0
+        public var lost = 0
+
+        public init(records: Int = 0, events: Int = 0, malformed: Int = 0, lost: Int = 0) {
+            self.records = records
+            self.events = events
+            self.malformed = malformed
+            self.lost = lost
+        }
+    }
+
+    public private(set) var assembler: AuditEventAssembler
+    public var lineage = ProcessLineage()
+    public var bindings = SocketBindings()
+    private var pending: [UInt8] = []
+    private var skippingLongLine = false
+    private var malformed = 0
+
+    public init(configuration: AuditEventAssembler.Configuration = .init()) {
+        assembler = AuditEventAssembler(configuration: configuration)
+    }
+
+    public var statistics: Statistics {
+        Statistics(
+            records: assembler.counters.records + malformed, events: assembler.counters.events,
+            malformed: malformed, lost: assembler.counters.lost)
+    }
+
+    /// Bytes arrived; calls `emit` for every event or malformed record they complete.
+    public mutating func bytesReceived(_ chunk: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        var start = 0
+        let n = chunk.count
+        while start < n {
+            guard let hit = memchr(base + start, 0x0A, n - start) else {
+                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<n]), emit)
+                return
+            }
+            let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if pending.isEmpty && !skippingLongLine {
+                lineReceived(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), emit)
+            } else {
+                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), emit)
+                if !skippingLongLine {
+                    let line = pending
+                    line.withUnsafeBytes { lineReceived($0, emit) }
+                }
+                pending.removeAll(keepingCapacity: pending.capacity <= 1 << 16)
+                skippingLongLine = false
+            }
+            start = end + 1
+        }
+    }
+
+    /// The stream ended: a last line without newline is parsed, and every open event completes.
+    public mutating func streamEnded(_ emit: (Output) -> Void) {
+        if !pending.isEmpty, !skippingLongLine {
+            let line = pending
+            line.withUnsafeBytes { lineReceived($0, emit) }
+        }
+        pending = []
+        for e in assembler.streamEnded() { eventCompleted(e, emit) }
+    }
+
+    /// One complete record line, with event time driving the assembler.
+    public mutating func lineReceived(_ line: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
+        switch AuditRecordParser.parseLogLine(line) {
+        case .record(let r):
+            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+        case .malformed(let reason, let bytes):
+            malformed += 1
+            emit(.malformed(reason: reason, bytes: bytes))
+        }
+    }
+
+    private mutating func eventCompleted(_ e: AuditEventAssembler.Event, _ emit: (Output) -> Void) {
+        var event = AuditEventNormalizer.normalize(e.records)
+        lineage.eventSeen(&event)
+        bindings.eventSeen(&event)
+        emit(.event(event))
+    }
+
+    private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        if skippingLongLine { return }
+        pending.append(contentsOf: bytes)
+        if pending.count > AuditRecordParser.maximumRecordLength {
+            malformed += 1
+            emit(.malformed(reason: .tooLong, bytes: Array(pending.prefix(AuditRecordParser.maximumRecordLength))))
+            pending.removeAll()
+            skippingLongLine = true
+        }
+    }
+}

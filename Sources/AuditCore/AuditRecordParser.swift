@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parses audit records from auditd log lines and netlink payloads, over bytes.
+///
+/// Formats: auditd's log (`man 5 auditd.conf` `log_format = RAW | ENRICHED`; ENRICHED appends
+/// interpreted upper-case fields after a 0x1D group separator) and the kernel's netlink payload
+/// (`audit(SECONDS.MILLIS:SERIAL): fields`, the record type in `nlmsghdr.nlmsg_type`,
+/// `<linux/audit.h>`; kernel `audit_log_start` writes the stamp as `%llu.%03lu:%u`).
+///
+/// Parsing never fails on field content: unterminated quotes end at the end of the record and
+/// free text without `=` is skipped. Only a record without a usable `msg=audit(…)` stamp is
+/// malformed; it comes back as ``Result/malformed(_:_:)`` with its bytes, to be counted and kept.
+public enum AuditRecordParser {
+    /// Longer records are cut to this and reported malformed. The kernel's own limit is
+    /// `MAX_AUDIT_MESSAGE_LENGTH` (8970 bytes); ENRICHED lines and EXECVE are shorter still.
+    public static let maximumRecordLength = 1 << 20
+
+    public enum Result: Sendable {
+        case record(AuditRecord)
+        case malformed(reason: MalformedReason, bytes: [UInt8])
+    }
+
+    public enum MalformedReason: String, Sendable {
+        case missingType = "missing type="
+        case missingStamp = "missing msg=audit(SECONDS.MILLIS:SERIAL) stamp"
+        case tooLong = "record longer than the maximum"
+    }
+
+    /// Parses one log line (without its newline).
+    ///
+    /// ```swift
+    /// if case .record(let r) = AuditRecordParser.parseLogLine(line) { assembler.recordReceived(r) }
+    /// ```
+    public static func parseLogLine(_ line: UnsafeRawBufferPointer) -> Result {
+        if line.count > maximumRecordLength {
+            return .malformed(reason: .tooLong, bytes: Array(line.prefix(maximumRecordLength)))
+        }
+        var bytes = [UInt8](line)
+        if let last = bytes.last, last == 0x0D { bytes.removeLast() }
+        return parse(bytes, netlinkType: nil)
+    }
+
+    /// Parses one netlink payload of type `type` (`audit(…): fields`, trailing NULs and newline ignored).
+    public static func parseNetlinkPayload(type: UInt16, _ payload: UnsafeRawBufferPointer) -> Result {
+        var end = payload.count
+        while end > 0, payload[end - 1] == 0 || payload[end - 1] == 0x0A { end -= 1 }
+        if end > maximumRecordLength {
+            return .malformed(reason: .tooLong, bytes: Array(payload.prefix(maximumRecordLength)))
+        }
+        return parse([UInt8](payload.prefix(end)), netlinkType: AuditRecordType(code: type))
+    }
+
+    private static func parse(_ bytes: [UInt8], netlinkType: AuditRecordType?) -> Result {
+        var record = AuditRecord(
+            type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0,
+            bytes: bytes, fields: [], node: 0..<0, typeName: 0..<0)
+        let ok: MalformedReason? = bytes.withUnsafeBytes { buf -> MalformedReason? in
+            var scanner = Scanner(buf)
+            if netlinkType == nil {
+                if scanner.consume("node=") {
+                    let start = scanner.index
+                    scanner.skip(until: 0x20)
+                    record.node = Int32(start)..<Int32(scanner.index)
+                    scanner.skipSpaces()
+                }
+                guard scanner.consume("type=") else { return .missingType }
+                let start = scanner.index
+                scanner.skip(until: 0x20)
+                record.typeName = Int32(start)..<Int32(scanner.index)
+                let name = buf.slice(start, scanner.index - start)
+                record.type = AuditRecordType.lookUp(name) ?? AuditRecordType(code: 0)
+                scanner.skipSpaces()
+                guard scanner.consume("msg=") else { return .missingStamp }
+            }
+            guard scanner.consume("audit("), let seconds = scanner.decimal(), scanner.consume(".") else {
+                return .missingStamp
+            }
+            let millisStart = scanner.index
+            guard let fraction = scanner.decimal() else { return .missingStamp }
+            let digits = scanner.index - millisStart
+            var millis = fraction
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+            if digits > 3 { for _ in 3..<min(digits, 20) { millis /= 10 } }
+            guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
+                scanner.consume(")"), seconds < 1 << 40
+            else { return .missingStamp }
+            _ = scanner.consume(":")
+            record.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
+            record.serial = UInt32(serial)
+            tokenizeFields(buf, from: scanner.index, into: &record.fields)
+            return nil
+        }
+        if let ok { return .malformed(reason: ok, bytes: bytes) }
+        return .record(record)
+    }
+
+    /// Splits `key=value` fields from `start` to the end, handling `msg='…'` and the 0x1D separator.
+    static func tokenizeFields(_ buf: UnsafeRawBufferPointer, from start: Int, into fields: inout [AuditField]) {
+        // Collect into a stack buffer, then make one array of the exact size: no growth, no
+        // per-append checks. Records with more fields than fit continue in `fields`.
+        withUnsafeTemporaryAllocation(of: AuditField.self, capacity: 64) { scratch in
+            var sink = FieldSink(scratch: scratch)
+            let gs = indexOfGroupSeparator(buf, from: start)
+            tokenize(buf, start, gs, .kernel, &sink)
+            if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &sink) }
+            fields = Array(UnsafeBufferPointer(rebasing: scratch[0..<sink.count])) + sink.overflow
+        }
+    }
+
+    /// Where the tokenizer puts fields: a fixed scratch buffer first, then an overflow array.
+    struct FieldSink {
+        let scratch: UnsafeMutableBufferPointer<AuditField>
+        var count = 0
+        var overflow: [AuditField] = []
+
+        @inline(__always)
+        mutating func append(_ field: AuditField) {
+            if count < scratch.count {
+                scratch.initializeElement(at: count, to: field)
+                count += 1
+            } else {
+                overflow.append(field)
+            }
+        }
+    }
+
+    /// The kernel hex-encodes every value holding a control byte, so the first 0x1D is auditd's.
+    private static func indexOfGroupSeparator(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
+        findSlow(0x1D, buf, start, buf.count)
+    }
+
+    private static func tokenize(
+        _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ origin: AuditField.Origin,
+        _ fields: inout FieldSink
+    ) {
+        var i = start
+        while i < end {
+            // Skip separators.
+            while i < end, buf[i] == 0x20 || buf[i] == 0x09 { i += 1 }
+            if i >= end { break }
+            let keyStart = i
+            while i < end, buf[i] != UInt8(ascii: "="), buf[i] != 0x20 { i += 1 }
+            if i >= end || buf[i] == 0x20 { continue }  // free text, not a field
+            let keyLength = i - keyStart
+            i += 1  // '='
+            if keyLength == 0 { continue }
+            let valueStart: Int
+            let valueEnd: Int
+            var encoding = AuditField.Encoding.bare
+            if i < end, buf[i] == UInt8(ascii: "\"") {
+                encoding = .doubleQuoted
+                valueStart = i + 1
+                let j = find(UInt8(ascii: "\""), buf, valueStart, end)
+                valueEnd = j
+                i = min(j + 1, end)
+            } else if i < end, buf[i] == UInt8(ascii: "'") {
+                encoding = .singleQuoted
+                valueStart = i + 1
+                let isMessage = origin == .kernel && keyLength == 3 && buf[keyStart] == UInt8(ascii: "m")
+                    && buf[keyStart + 1] == UInt8(ascii: "s") && buf[keyStart + 2] == UInt8(ascii: "g")
+                var j: Int
+                if isMessage {
+                    // A user message's msg='…' runs to the last quote of this part: its inner fields
+                    // are quoted with " or hex, so the last ' closes it.
+                    j = end - 1
+                    while j >= valueStart, buf[j] != UInt8(ascii: "'") { j -= 1 }
+                    if j < valueStart { j = end }
+                } else {
+                    j = find(UInt8(ascii: "'"), buf, valueStart, end)
+                }
+                valueEnd = j
+                i = min(j + 1, end)
+                if isMessage {
+                    tokenize(buf, valueStart, valueEnd, .userMessage, &fields)
+                    continue
+                }
+            } else {
+                valueStart = i
+                i = find(0x20, buf, i, end)
+                valueEnd = i
+            }
+            fields.append(
+                AuditField(
+                    keyStart: Int32(keyStart), keyLength: Int32(keyLength), valueStart: Int32(valueStart),
+                    valueLength: Int32(valueEnd - valueStart), encoding: encoding, origin: origin))
+        }
+    }
+}
+
+/// Index of the first `byte` in `buf[start..<end]`, or `end` (memchr: values such as hex
+/// arguments and proctitles are long).
+@inline(__always)
+func find(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+    // Most values are short numbers: look at a few bytes before paying for a call.
+    var i = start
+    let quick = min(end, start + 12)
+    while i < quick {
+        if buf[i] == byte { return i }
+        i += 1
+    }
+    guard i < end, let base = buf.baseAddress else { return end }
+    guard let hit = memchr(base + i, Int32(byte), end - i) else { return end }
+    return UnsafeRawPointer(hit) - base
+}
+
+@inline(__always)
+func findSlow(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+    guard start < end, let base = buf.baseAddress else { return end }
+    guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
+    return UnsafeRawPointer(hit) - base
+}
+
+/// A cursor over bytes for the record header.
+struct Scanner {
+    let buf: UnsafeRawBufferPointer
+    var index = 0
+
+    init(_ buf: UnsafeRawBufferPointer) { self.buf = buf }
+
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard buf.count - index >= n else { return false }
+        for k in 0..<n where buf[index + k] != literal.utf8Start[k] { return false }
+        index += n
+        return true
+    }
+
+    mutating func skip(until byte: UInt8) {
+        while index < buf.count, buf[index] != byte { index += 1 }
+    }
+
+    mutating func skipSpaces() {
+        while index < buf.count, buf[index] == 0x20 { index += 1 }
+    }
+
+    /// Up to 19 decimal digits; nil when there is none.
+    mutating func decimal() -> UInt64? {
+        var v: UInt64 = 0
+        let start = index
+        while index < buf.count, buf[index] >= 0x30, buf[index] <= 0x39 {
+            if index - start < 19 { v = v * 10 + UInt64(buf[index] - 0x30) }
+            index += 1
+        }
+        return index > start ? v : nil
+    }
+}

@@ -1,0 +1,145 @@
+import FleetModel
+
+/// Decoding of field values as the kernel and auditd write them.
+///
+/// - Untrusted strings (kernel `audit_log_n_untrustedstring`, `kernel/audit.c`): written
+///   `"quoted"` when every byte is printable (0x21…0x7E, no `"`), else as bare upper-case hex
+///   of the bytes. Applies to comm, exe, cwd, name, key, proctitle, EXECVE arguments, saddr, and
+///   in user messages acct, cmd, … (libaudit `audit_encode_value`).
+/// - `(null)`: no value (an unset key), `?`: unknown (user messages).
+/// - Numbers: decimal (`pid=`, `uid=`, `exit=-2`), hexadecimal without `0x` (`arch=`, `a0=`),
+///   octal (`mode=`).
+enum FieldValue {
+    /// Decodes an untrusted string: quoted as is, `(null)` as nil, even-length hex decoded,
+    /// anything else bare as is. Appends to `out`; returns false for `(null)`.
+    @inline(__always)
+    static func untrusted(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding, into out: inout [UInt8]) -> Bool {
+        if encoding != .bare {
+            out.append(contentsOf: v)
+            return true
+        }
+        if isNull(v) { return false }
+        if v.count % 2 == 0, v.count > 0, hexDecode(v, into: &out) { return true }
+        out.append(contentsOf: v)
+        return true
+    }
+
+    /// The untrusted string in lossless text form, or nil for `(null)`.
+    static func untrustedText(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding) -> String? {
+        if encoding != .bare { return AuditText.make(v) }
+        if isNull(v) { return nil }
+        if v.count % 2 == 0, v.count > 0, let decoded = hexDecoded(v) {
+            return decoded.withUnsafeBytes { AuditText.make($0) }
+        }
+        return AuditText.make(v)
+    }
+
+    /// The bytes of an even-length hex string, nil when a digit is not hex.
+    static func hexDecoded(_ v: UnsafeRawBufferPointer) -> [UInt8]? {
+        var ok = true
+        let n = v.count / 2
+        let out = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            var i = 0
+            while i < n {
+                let h = nibble(v[2 * i]), l = nibble(v[2 * i + 1])
+                if (h | l) & 0xF0 != 0 {
+                    ok = false
+                    break
+                }
+                buffer[i] = h << 4 | l
+                i += 1
+            }
+            count = ok ? n : 0
+        }
+        return ok ? out : nil
+    }
+
+    /// 0…15 for a hex digit (either case), 0xFF otherwise.
+    @inline(__always)
+    static func nibble(_ c: UInt8) -> UInt8 {
+        let d = c &- 0x30
+        if d < 10 { return d }
+        let l = (c | 0x20) &- 0x61
+        return l < 6 ? l &+ 10 : 0xFF
+    }
+
+    static func isNull(_ v: UnsafeRawBufferPointer) -> Bool {
+        v.count == 6 && v.elementsEqual("(null)".utf8)
+    }
+
+    /// Decodes hex digits (either case); on a non-hex digit leaves `out` as it was and returns false.
+    static func hexDecode(_ v: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
+        guard let decoded = hexDecoded(v) else { return false }
+        if out.isEmpty { out = decoded } else { out.append(contentsOf: decoded) }
+        return true
+    }
+
+    @inline(__always)
+    static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c &- 0x30
+        case 0x41...0x46: return c &- 0x41 &+ 10
+        case 0x61...0x66: return c &- 0x61 &+ 10
+        default: return nil
+        }
+    }
+
+    /// Decimal, optionally negative; nil when not a number.
+    static func int(_ v: UnsafeRawBufferPointer) -> Int64? {
+        var i = 0
+        var negative = false
+        if v.first == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        }
+        guard i < v.count, v.count - i <= 19 else { return nil }
+        var r: Int64 = 0
+        while i < v.count {
+            let c = v[i]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            r = r * 10 + Int64(c - 0x30)
+            i += 1
+        }
+        return negative ? -r : r
+    }
+
+    static func uint32(_ v: UnsafeRawBufferPointer) -> UInt32? {
+        guard let n = int(v), n >= 0, n <= Int64(UInt32.max) else { return nil }
+        return UInt32(n)
+    }
+
+    static func int32(_ v: UnsafeRawBufferPointer) -> Int32? {
+        guard let n = int(v), n >= Int64(Int32.min), n <= Int64(Int32.max) else { return nil }
+        return Int32(n)
+    }
+
+    /// Hexadecimal without prefix, up to 16 digits.
+    static func hex(_ v: UnsafeRawBufferPointer) -> UInt64? {
+        guard !v.isEmpty, v.count <= 16 else { return nil }
+        var r: UInt64 = 0
+        for c in v {
+            guard let d = hexDigit(c) else { return nil }
+            r = r << 4 | UInt64(d)
+        }
+        return r
+    }
+
+    static func octal(_ v: UnsafeRawBufferPointer) -> UInt32? {
+        guard !v.isEmpty, v.count <= 11 else { return nil }
+        var r: UInt32 = 0
+        for c in v {
+            guard c >= 0x30, c <= 0x37 else { return nil }
+            r = r << 3 | UInt32(c - 0x30)
+        }
+        return r
+    }
+
+    /// Compares a key with a literal.
+    @inline(__always)
+    static func equals(_ v: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        guard v.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<v.count where v[i] != p[i] { return false }
+        return true
+    }
+}

@@ -1,0 +1,115 @@
+/// A hash table keyed by event serial (and `node=` hash), for the assembler's per-record path.
+///
+/// Open addressing with linear probing and backward-shift deletion (no tombstones); the hash is
+/// one multiplication (Fibonacci hashing), where `Dictionary` would run SipHash per lookup.
+/// Grows when half full. Slots are reached by index so a caller can look up once and then read,
+/// update or remove in place.
+struct SerialTable<Value> {
+    typealias Key = SerialKey
+
+    private(set) var slots: [(key: Key, value: Value)?]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(minimumCapacity: Int = 64) {
+        var size = 16
+        while size < minimumCapacity * 2 { size <<= 1 }
+        slots = Array(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    private func home(_ key: Key) -> Int {
+        let h = (UInt64(key.serial) ^ key.node) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h >> 32) & mask
+    }
+
+    /// The slot holding `key`, or nil.
+    func index(of key: Key) -> Int? {
+        var i = home(key)
+        while let slot = slots[i] {
+            if slot.key == key { return i }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    func contains(_ key: Key) -> Bool { index(of: key) != nil }
+
+    subscript(key: Key) -> Value? { index(of: key).map { slots[$0]!.value } }
+
+    /// Updates the value in slot `i` in place.
+    @inline(__always)
+    mutating func update(at i: Int, _ body: (inout Value) -> Void) {
+        body(&slots[i]!.value)
+    }
+
+    /// Inserts or replaces.
+    mutating func insert(_ key: Key, _ value: Value) {
+        if let i = index(of: key) {
+            slots[i] = (key, value)
+            return
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = home(key)
+        while slots[i] != nil { i = (i + 1) & mask }
+        slots[i] = (key, value)
+        count += 1
+    }
+
+    /// Removes the entry in slot `i` and returns its value.
+    @discardableResult
+    mutating func remove(at index: Int) -> Value {
+        let removed = slots[index]!.value
+        slots[index] = nil
+        count -= 1
+        // Backward shift: move later entries of the probe run into the hole when that brings
+        // them no further from home than they were.
+        var hole = index
+        var j = index
+        while true {
+            j = (j + 1) & mask
+            guard let slot = slots[j] else { break }
+            let k = home(slot.key)
+            let movable = hole <= j ? (k <= hole || k > j) : (k <= hole && k > j)
+            if movable {
+                slots[hole] = slot
+                slots[j] = nil
+                hole = j
+            }
+        }
+        return removed
+    }
+
+    @discardableResult
+    mutating func remove(_ key: Key) -> Value? {
+        guard let i = index(of: key) else { return nil }
+        return remove(at: i)
+    }
+
+    /// Every entry (in slot order).
+    var entries: [(key: Key, value: Value)] { slots.compactMap { $0 } }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: nil, count: old.count * 2)
+        mask = slots.count - 1
+        count = 0
+        for case let slot? in old {
+            var i = home(slot.key)
+            while slots[i] != nil { i = (i + 1) & mask }
+            slots[i] = slot
+            count += 1
+        }
+    }
+}
+
+extension SerialTable: Sendable where Value: Sendable {}
+
+/// An event's identity in a stream: its serial, and a hash of its `node=` name (0 without one).
+struct SerialKey: Hashable, Sendable {
+    var serial: UInt32
+    var node: UInt64
+}

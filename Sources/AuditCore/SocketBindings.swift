@@ -1,0 +1,33 @@
+import FleetModel
+
+/// Remembers the address each `bind` gave a socket, so a later `listen` on the same pid and fd
+/// carries the port: `listen(2)` takes only the fd, and its event has no SOCKADDR.
+///
+/// The fd is the syscall's first argument (`a0`, hexadecimal in the SYSCALL record). Pure and
+/// bounded (a ``BoundedMap``); a successful `close` is not tracked, so a stale entry can survive
+/// fd reuse until it ages out, which only matters when the new socket is never bound.
+public struct SocketBindings: Sendable {
+    struct Key: Hashable, Sendable {
+        var pid: Int32
+        var fd: UInt64
+    }
+
+    var bound: BoundedMap<Key, AuditSocketAddress>
+
+    public init(capacity: Int = 16_384) {
+        bound = BoundedMap(capacity: capacity)
+    }
+
+    /// Remembers a successful `bind`'s address; gives a `listen` without a socket the bound address.
+    public mutating func eventSeen(_ event: inout AuditEvent) {
+        guard let pid = event.process.pid, let call = event.syscall, let fd = call.arguments.first else { return }
+        switch event.kind {
+        case .bind:
+            if event.success != false, let socket = event.socket { bound[Key(pid: pid, fd: fd)] = socket }
+        case .listen:
+            if event.socket == nil { event.socket = bound[Key(pid: pid, fd: fd)] }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import FleetModel
+import Foundation
+import Testing
+
+@Suite struct AuditEventJSONTests {
+    @Test func losslessText() {
+        #expect(AuditText.make(Array("plain /usr/bin".utf8)) == "plain /usr/bin")
+        #expect(AuditText.make(Array("100%".utf8)) == "100%25")
+        #expect(AuditText.make(Array("é✓😀".utf8)) == "é✓😀")
+        // Lone continuation, overlong "/", surrogate half, beyond U+10FFFF, truncated sequence.
+        let bad: [UInt8] = [0x80, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xF4, 0x90, 0x80, 0x80, 0xE2, 0x9C]
+        let text = AuditText.make(bad)
+        #expect(text == "%80%C0%AF%ED%A0%80%F4%90%80%80%E2%9C")
+        #expect(AuditText.bytes(text) == bad)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(AuditText.bytes(AuditText.make(bytes)) == bytes)
+        }
+    }
+
+    @Test func escapingAndShape() throws {
+        var event = AuditEvent(timestampMilliseconds: 1_492_037_291_036, serial: 59, kind: .exec, recordTypes: ["SYSCALL", "EXECVE"])
+        event.process = AuditProcess(pid: 7, exe: "/bin/\"x\"\\", argv: ["a\nb", "\u{01}\u{1F}", "%FF"])
+        event.paths = [AuditPath(name: "/etc/passwd", mode: 0o100644)]
+        event.success = false
+        var json = AuditEventJSON()
+        json.write(event)
+        let line = String(decoding: json.bytes, as: UTF8.self)
+        #expect(line.hasSuffix("}\n"))
+        #expect(line.hasPrefix(#"{"schema":1,"time":"2017-04-12T22:48:11.036Z","time_ms":1492037291036,"serial":59,"kind":"exec""#))
+        #expect(line.contains(#""exe":"/bin/\"x\"\\""#))
+        #expect(line.contains(#""argv":["a\nb","\u0001\u001f","%FF"]"#))
+        #expect(line.contains(#""mode":"0100644""#))
+        let object = try JSONSerialization.jsonObject(with: Data(json.bytes)) as! [String: Any]
+        let process = object["process"] as! [String: Any]
+        #expect(process["exe"] as? String == "/bin/\"x\"\\")
+        #expect(process["argv"] as? [String] == ["a\nb", "\u{01}\u{1F}", "%FF"])
+        #expect(object["success"] as? Bool == false)
+        #expect(object["user"] as? [String: Any] != nil)
+    }
+
+    @Test func timesBeforeAndAfterEpoch() {
+        func iso(_ ms: Int64) -> String {
+            var json = AuditEventJSON()
+            json.write(AuditEvent(timestampMilliseconds: ms, serial: 0))
+            let s = String(decoding: json.bytes, as: UTF8.self)
+            return String(s.split(separator: "\"")[5])
+        }
+        #expect(iso(0) == "1970-01-01T00:00:00.000Z")
+        #expect(iso(951_782_400_999) == "2000-02-29T00:00:00.999Z")
+        #expect(iso(-1) == "1969-12-31T23:59:59.999Z")
+    }
+
+    @Test func malformedObject() throws {
+        var json = AuditEventJSON()
+        let raw: [UInt8] = Array("type=X \"q\" ".utf8) + [0xFF]
+        raw.withUnsafeBytes { json.writeMalformed(reason: "missing type=", raw: $0) }
+        let object = try JSONSerialization.jsonObject(with: Data(json.bytes)) as! [String: Any]
+        #expect(object["malformed"] as? Bool == true)
+        #expect(object["raw"] as? String == "type=X \"q\" %FF")
+    }
+}
