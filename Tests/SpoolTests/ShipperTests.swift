@@ -1,0 +1,119 @@
+@testable import AgentRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Testing
+
+/// The shipper against a real ``DirectoryBatchSink`` and a real spool.
+@Suite struct ShipperTests {
+    func make(_ directory: TemporaryDirectory, capacity: Int = 1024) throws -> (Shipper, Shipper.Input, DirectoryBatchSink) {
+        let sink = try DirectoryBatchSink(directory: directory.path + "/sink")
+        let configuration = Shipper.Configuration(
+            spool: .init(directory: directory.path + "/spool", maxSegmentBytes: 4096, maxTotalBytes: 1 << 24, syncPolicy: .batch),
+            machine: .init(queueCapacity: 4, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(20), jitter: 0.5, seed: 42),
+            inputCapacity: capacity
+        )
+        let (shipper, input) = Shipper.make(configuration, sink: sink, logger: Logger(label: "test.shipper"))
+        return (shipper, input, sink)
+    }
+
+    func refuse(_ sink: DirectoryBatchSink, _ refusing: Bool) {
+        let path = sink.directory + "/" + DirectoryBatchSink.refuseFileName
+        if refusing {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    func expectDeliveredOnceInOrder(_ sink: DirectoryBatchSink, _ sequences: Range<UInt64>) throws {
+        #expect(deliveries(sink.directory) == Array(sequences))
+        for sequence in sequences {
+            let stored = try Data(contentsOf: URL(fileURLWithPath: sink.directory + "/" + DirectoryBatchSink.fileName(sequence)))
+            #expect(Array(stored) == testBatch(sequence).payload)
+        }
+    }
+
+    @Test func sinkDownForAWhileThenBackDeliversEveryBatchOnceInOrder() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (shipper, input, sink) = try make(directory)
+        refuse(sink, true)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup { group in
+                group.addTask { try await shipper.run() }
+                for sequence in UInt64(0)..<150 { #expect(input.submit(testBatch(sequence))) }
+                try await waitUntil("batches are spooled") { shipper.statistics.snapshot.spooledBatches == 150 }
+                #expect(shipper.statistics.snapshot.failedCopies > 0)
+                #expect(shipper.statistics.snapshot.checkpoint == testBatch(149).position)
+                refuse(sink, false)
+                for sequence in UInt64(150)..<300 { #expect(input.submit(testBatch(sequence))) }
+                try await waitUntil("all are delivered") { deliveries(sink.directory).count >= 300 }
+                try await waitUntil("the spool is empty") { shipper.statistics.snapshot.spoolBytes == 0 }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        try expectDeliveredOnceInOrder(sink, 0..<300)
+        #expect(shipper.statistics.snapshot.finished)
+        #expect(shipper.statistics.snapshot.checkpoint == testBatch(299).position)
+        #expect(directory.segmentNames().isEmpty)
+    }
+
+    @Test func shutdownWhileTheSinkRefusesKeepsBatchesInTheSpoolForTheNextRun() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        do {
+            let (shipper, input, sink) = try make(directory)
+            refuse(sink, true)
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup { group in
+                    group.addTask { try await shipper.run() }
+                    for sequence in UInt64(0)..<40 { input.submit(testBatch(sequence)) }
+                    try await waitUntil("batches are spooled") { shipper.statistics.snapshot.spooledBatches == 40 }
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            #expect(shipper.statistics.snapshot.finished)
+            #expect(deliveries(sink.directory).isEmpty)
+            #expect(!directory.segmentNames().isEmpty)
+            refuse(sink, false)
+        }
+        // The next run replays the spool before the new batches, which queue behind it.
+        let (shipper, input, sink) = try make(directory)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup { group in
+                group.addTask { try await shipper.run() }
+                for sequence in UInt64(40)..<60 { input.submit(testBatch(sequence)) }
+                try await waitUntil("all are delivered") { deliveries(sink.directory).count >= 60 }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        try expectDeliveredOnceInOrder(sink, 0..<60)
+        #expect(directory.segmentNames().isEmpty)
+    }
+
+    @Test func aBatchTheSinkRejectsForGoodIsCountedAndDoesNotBlockTheRest() async throws {
+        struct RejectingOdd: BatchSink {
+            let inner: DirectoryBatchSink
+            func ship(_ batch: ShipBatch) async throws {
+                if batch.sequence % 2 == 1 { throw BatchSinkError(.rejected, operation: "test") }
+                try await inner.ship(batch)
+            }
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let sink = try DirectoryBatchSink(directory: directory.path + "/sink")
+        let (shipper, input) = Shipper.make(
+            .init(spool: .init(directory: directory.path + "/spool")), sink: RejectingOdd(inner: sink), logger: Logger(label: "test")
+        )
+        for sequence in UInt64(0)..<10 { input.submit(testBatch(sequence)) }
+        input.finish()
+        try await shipper.run()
+        #expect(deliveries(sink.directory) == [0, 2, 4, 6, 8])
+        #expect(shipper.statistics.snapshot.rejectedBatches == 5)
+    }
+}
