@@ -103,7 +103,7 @@ let package = Package(
         // Test support: appends batches to a spool until the spool tests kill it with SIGKILL.
         .executableTarget(
             name: "spool-crash-helper",
-            dependencies: ["AgentRuntime"],
+            dependencies: ["AgentRuntime", .product(name: "Logging", package: "swift-log")],
             path: "Tests/SpoolCrashHelper",
             swiftSettings: swiftSettings
         ),

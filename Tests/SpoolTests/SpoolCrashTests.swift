@@ -23,7 +23,7 @@ import Testing
     func appendUntilKilled(spool: String, start: UInt64, reports: Int, policy: String) throws -> UInt64? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.helperPath)
-        process.arguments = [spool, String(start), "2048", policy]
+        process.arguments = ["append", spool, String(start), "2048", policy]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

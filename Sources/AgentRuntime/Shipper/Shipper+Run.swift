@@ -74,18 +74,19 @@ extension Shipper {
             }
             let counters = spool.counters
             let bytes = spool.totalBytes
+            let before = shipper.statistics.snapshot.spool
             shipper.statistics.update {
-                if $0.spool != counters {
-                    shipper.logger.error(
-                        "spool lost data",
-                        metadata: [
-                            "spool.dropped_batches": "\(counters.droppedBatches)",
-                            "spool.dropped_events": "\(counters.droppedEvents)",
-                            "spool.corrupt_segments": "\(counters.corruptSegments)",
-                        ])
-                }
                 $0.spool = counters
                 $0.spoolBytes = bytes
+            }
+            if counters.droppedBatches != before.droppedBatches || counters.corruptSegments != before.corruptSegments {
+                shipper.logger.error(
+                    "spool lost data",
+                    metadata: [
+                        "spool.dropped_batches": "\(counters.droppedBatches)",
+                        "spool.dropped_events": "\(counters.droppedEvents)",
+                        "spool.corrupt_segments": "\(counters.corruptSegments)",
+                    ])
             }
         }
 
