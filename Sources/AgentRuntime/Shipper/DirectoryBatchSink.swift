@@ -32,7 +32,12 @@ public struct DirectoryBatchSink: BatchSink {
     public static let refuseFileName = "REFUSE"
     public static let deliveriesFileName = "deliveries"
 
+    /// Writes the batch, on ``BlockingIOExecutor`` (it calls fsync).
     public func ship(_ batch: ShipBatch) async throws {
+        try await withTaskExecutorPreference(BlockingIOExecutor.shared) { try write(batch) }
+    }
+
+    private func write(_ batch: ShipBatch) throws {
         if access(directory + "/" + Self.refuseFileName, F_OK) == 0 {
             throw BatchSinkError(.refused, operation: "ship")
         }

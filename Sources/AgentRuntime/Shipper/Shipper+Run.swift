@@ -14,8 +14,17 @@ extension Shipper {
     }
 
     /// Opens the spool, replays what an earlier run left there, then ships until shutdown.
+    ///
+    /// The loop runs on ``BlockingIOExecutor``, because it writes and syncs the spool; copies
+    /// run on the global concurrent executor, so a slow sink does not hold up spool writes.
     /// - Throws: ``SpoolError`` when the spool directory cannot be opened.
     public func run() async throws {
+        try await withTaskExecutorPreference(BlockingIOExecutor.shared) {
+            try await runLoop()
+        }
+    }
+
+    func runLoop() async throws {
         let spool = try DiskSpool(configuration.spool)
         defer { spool.close() }
         var machine = StateMachine(configuration.machine, spoolHasUnread: spool.hasUnread)
@@ -101,7 +110,7 @@ extension Shipper {
             case .copy(let batch):
                 let sink = shipper.sink
                 let results = results
-                group.addTask {
+                group.addTask(executorPreference: globalConcurrentExecutor) {
                     do {
                         try await sink.ship(batch)
                         results.yield(.copySucceeded)
