@@ -79,7 +79,7 @@ func ship(directory: String, start: UInt64, seed: UInt64) async throws {
             if random >> 59 == 0 {
                 if access(refuse, F_OK) == 0 { unlink(refuse) } else { close(open(refuse, O_CREAT | O_WRONLY, 0o600)) }
             }
-            try await Task.sleep(for: .microseconds(200))
+            try await Task.sleep(for: .milliseconds(1))
         }
     }
 }

@@ -16,13 +16,13 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         var spoolsAtKill: [Int] = []
-        for round in 0..<6 {
+        for round in 0..<5 {
             let start = checkpoint(directory).map { $0 + 1 } ?? 0
             let process = Process()
             process.executableURL = URL(fileURLWithPath: SpoolCrashTests.helperPath)
             process.arguments = ["ship", directory.path, String(start), String(round + 1)]
             try process.run()
-            let target = start + UInt64.random(in: 5...150)
+            let target = start + UInt64.random(in: 5...100)
             try await waitUntil("round \(round) checkpoints \(target)") { (checkpoint(directory) ?? 0) >= target }
             usleep(UInt32.random(in: 0...3000))
             kill(process.processIdentifier, SIGKILL)

@@ -74,17 +74,27 @@ import Testing
         #expect(delays(seed: 7).allSatisfy { $0 > .milliseconds(500) && $0 <= .seconds(1) })
     }
 
-    @Test func queueOverflowSpillsToTheSpoolAndHoldsTheCheckpointUntilTheOlderCopy() {
+    @Test func queueOverflowSpillsTheCopyInFlightAndTheQueueToTheSpool() {
         var machine = machine(queue: 1)
         #expect(machine.batchReady(b1) == .copy(b1))
         #expect(machine.batchReady(b2) == .none)
-        #expect(machine.batchReady(b3) == .spool([b2, b3], then: .none))
-        #expect(machine.batchReady(b4) == .spool([b4], then: .none))
-        // b1 failed: it is older than the spool, so it is retried before the spool is replayed.
+        // b1 is still in flight, and spooled first so that the checkpoint can pass it.
+        #expect(machine.batchReady(b3) == .spool([b1, b2, b3], then: .acknowledge(b3.position, then: .none)))
+        #expect(machine.batchReady(b4) == .spool([b4], then: .acknowledge(b4.position, then: .none)))
+        // b1's copy succeeded: replay releases its spooled copy instead of shipping it again.
+        #expect(machine.copySucceeded() == .replay)
+        #expect(machine.spoolReplayed(spooled(b1, end: 10)) == .release(spooled(b1, end: 10).location, then: .replay))
+        #expect(machine.spoolReplayed(spooled(b2, end: 20)) == .copy(b2))
+    }
+
+    @Test func aSpilledCopyThatFailsIsReplayedFromTheSpool() {
+        var machine = machine(queue: 0)
+        #expect(machine.batchReady(b1) == .copy(b1))
+        #expect(machine.batchReady(b2) == .spool([b1, b2], then: .acknowledge(b2.position, then: .none)))
         #expect(machine.copyFailed(retryable: true) == .retry(after: .milliseconds(100)))
-        #expect(machine.retryTimerFired() == .copy(b1))
-        #expect(machine.copySucceeded() == .acknowledge(b4.position, then: .replay))
-        #expect(machine.spoolReplayed(spooled(b2)) == .copy(b2))
+        #expect(machine.retryTimerFired() == .replay)
+        #expect(machine.spoolReplayed(spooled(b1)) == .copy(b1))
+        #expect(machine.copySucceeded() == .release(spooled(b1).location, then: .replay))
     }
 
     @Test func rejectedBatchesAreDiscardedWithoutBlockingTheOthers() {
@@ -146,11 +156,12 @@ import Testing
         #expect(reading.spoolReplayed(spooled(b1)) == .finish)
     }
 
-    @Test func shutdownWithAnOlderLiveBatchHeldSpoolsItBehindTheRest() {
+    @Test func shutdownWithASpilledCopyInFlightWaitsForItThenFinishes() {
         var machine = machine(queue: 0)
         #expect(machine.batchReady(b1) == .copy(b1))
-        #expect(machine.batchReady(b2) == .spool([b2], then: .none))
-        #expect(machine.copyFailed(retryable: true) == .retry(after: .milliseconds(100)))
-        #expect(machine.shutdownRequested() == .spool([b1], then: .acknowledge(b2.position, then: .finish)))
+        #expect(machine.batchReady(b2) == .spool([b1, b2], then: .acknowledge(b2.position, then: .none)))
+        #expect(machine.shutdownRequested() == .none)
+        #expect(machine.copyFailed(retryable: true) == .finish)
+        #expect(machine.isFinished)
     }
 }

@@ -10,7 +10,7 @@ import Testing
     func make(_ directory: TemporaryDirectory, capacity: Int = 1024) throws -> (Shipper, Shipper.Input, DirectoryBatchSink) {
         let sink = try DirectoryBatchSink(directory: directory.path + "/sink")
         let configuration = Shipper.Configuration(
-            spool: .init(directory: directory.path + "/spool", maxSegmentBytes: 4096, maxTotalBytes: 1 << 24, syncPolicy: .batch),
+            spool: .init(directory: directory.path + "/spool", maxSegmentBytes: 4096, maxTotalBytes: 1 << 24, syncPolicy: .never),
             machine: .init(queueCapacity: 4, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(20), jitter: 0.5, seed: 42),
             inputCapacity: capacity
         )
@@ -44,7 +44,8 @@ import Testing
             try await withThrowingTaskGroup { group in
                 group.addTask { try await shipper.run() }
                 for sequence in UInt64(0)..<150 { #expect(input.submit(testBatch(sequence))) }
-                try await waitUntil("batches are spooled") { shipper.statistics.snapshot.spooledBatches == 150 }
+                try await waitUntil("150 batches are spooled") { shipper.statistics.snapshot.spooledBatches >= 150 }
+                #expect(shipper.statistics.snapshot.spooledBatches == 150)
                 #expect(shipper.statistics.snapshot.failedCopies > 0)
                 #expect(shipper.statistics.snapshot.checkpoint == testBatch(149).position)
                 refuse(sink, false)
@@ -110,9 +111,17 @@ import Testing
         let (shipper, input) = Shipper.make(
             .init(spool: .init(directory: directory.path + "/spool")), sink: RejectingOdd(inner: sink), logger: Logger(label: "test")
         )
-        for sequence in UInt64(0)..<10 { input.submit(testBatch(sequence)) }
-        input.finish()
-        try await shipper.run()
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup { group in
+                group.addTask { try await shipper.run() }
+                for sequence in UInt64(0)..<10 { input.submit(testBatch(sequence)) }
+                try await waitUntil("every batch is stored or rejected") {
+                    deliveries(sink.directory).count + Int(shipper.statistics.snapshot.rejectedBatches) >= 10
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
         #expect(deliveries(sink.directory) == [0, 2, 4, 6, 8])
         #expect(shipper.statistics.snapshot.rejectedBatches == 5)
     }

@@ -38,7 +38,7 @@ struct ConditionTimedOut: Error, CustomStringConvertible {
 
 /// Waits until `condition` holds, checking every few milliseconds, for at most `timeout`.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(20), _ condition: () throws -> Bool
+    _ what: String, timeout: Duration = .seconds(60), _ condition: () throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while try !condition() {

@@ -8,8 +8,10 @@ extension Shipper {
     ///
     /// Ordering: while the spool is not empty every new batch goes to the spool behind what is
     /// there, and replay ships in spool order, so the database sees each source's batches in
-    /// order. One exception, on shutdown only: a live batch whose copy failed after newer ones
-    /// were spooled is appended behind them (the unique event key still stores it once).
+    /// order. When the memory queue overflows while a live copy is in flight, the batch in
+    /// flight is spooled too, ahead of the queue, so that the checkpoint can advance at once;
+    /// if its copy then succeeds, replay releases that first spooled record (matched by sequence)
+    /// instead of shipping it again.
     ///
     /// Checkpoint: `.acknowledge(position)` is returned only once every batch up to that
     /// position is in the database or the spool.
@@ -69,19 +71,21 @@ extension Shipper {
             case finish
         }
 
-        /// A batch the machine holds while its copy is in flight or waits for a retry.
-        enum Held: Hashable {
-            /// A live batch; `checkpointAfter` is the position of the newest batch spooled
-            /// behind it, acknowledged once it is stored.
-            case live(ShipBatch, checkpointAfter: [UInt8]?)
+        /// A copy in flight while the spool has unread batches.
+        enum InFlight: Hashable {
+            /// A live batch that is also the first unread record of the spool (spooled when the
+            /// queue overflowed).
+            case spilled(ShipBatch)
             case replayed(SpooledBatch)
         }
 
         enum State: Hashable {
             case connected(inFlight: ShipBatch?, queue: [ShipBatch])
-            /// `inFlight` nil: a `.replay` read is outstanding.
-            case draining(inFlight: Held?)
-            case waiting(held: Held?)
+            /// `inFlight` nil: a `.replay` read is outstanding. `alreadyStored`: the sequence of a
+            /// spilled batch whose copy succeeded, to release rather than ship when replay reaches it.
+            case draining(inFlight: InFlight?, alreadyStored: UInt64?)
+            /// A replayed batch whose copy failed waits here for the timer.
+            case waiting(held: SpooledBatch?)
             case finished
         }
 
@@ -102,7 +106,7 @@ extension Shipper {
         /// The owner is running: replay what an earlier run left in the spool.
         public mutating func started() -> Action {
             guard case .waiting(held: nil) = state else { return .none }
-            state = .draining(inFlight: nil)
+            state = .draining(inFlight: nil, alreadyStored: nil)
             return .replay
         }
 
@@ -117,14 +121,8 @@ extension Shipper {
                     state = .connected(inFlight: inFlight, queue: queue)
                     return .none
                 }
-                state = .draining(inFlight: .live(inFlight, checkpointAfter: batch.position))
-                return .spool(queue + [batch], then: .none)
-            case .draining(.live(let held, _)?):
-                state = .draining(inFlight: .live(held, checkpointAfter: batch.position))
-                return .spool([batch], then: .none)
-            case .waiting(.live(let held, _)?):
-                state = .waiting(held: .live(held, checkpointAfter: batch.position))
-                return .spool([batch], then: .none)
+                state = .draining(inFlight: .spilled(inFlight), alreadyStored: nil)
+                return .spool([inFlight] + queue + [batch], then: .acknowledge(batch.position, then: .none))
             case .draining, .waiting, .finished:
                 return .spool([batch], then: .acknowledge(batch.position, then: .none))
             }
@@ -141,9 +139,9 @@ extension Shipper {
                 let next = queue.removeFirst()
                 state = .connected(inFlight: next, queue: queue)
                 return .acknowledge(batch.position, then: .copy(next))
-            case .draining(.live(let batch, let checkpointAfter)?):
-                return .acknowledge(checkpointAfter ?? batch.position, then: replayOrFinish())
-            case .draining(.replayed(let spooled)?):
+            case .draining(.spilled(let batch)?, _):
+                return replayOrFinish(alreadyStored: batch.sequence)
+            case .draining(.replayed(let spooled)?, _):
                 return .release(spooled.location, then: replayOrFinish())
             default:
                 preconditionFailure("copySucceeded with no copy in flight: \(state)")
@@ -163,15 +161,13 @@ extension Shipper {
                 let next = queue.removeFirst()
                 state = .connected(inFlight: next, queue: queue)
                 return .discard(batch, then: .acknowledge(batch.position, then: .copy(next)))
-            case (.draining(.some(let held)), true):
-                if shuttingDown, case .live(let batch, let checkpointAfter) = held {
-                    state = .finished
-                    return .spool([batch], then: .acknowledge(checkpointAfter ?? batch.position, then: .finish))
-                }
-                return waitOrFinish(holding: held)
-            case (.draining(.live(let batch, let checkpointAfter)?), false):
-                return .discard(batch, then: .acknowledge(checkpointAfter ?? batch.position, then: replayOrFinish()))
-            case (.draining(.replayed(let spooled)?), false):
+            case (.draining(.spilled?, _), true):
+                return waitOrFinish(holding: nil)
+            case (.draining(.replayed(let spooled)?, _), true):
+                return waitOrFinish(holding: spooled)
+            case (.draining(.spilled(let batch)?, _), false):
+                return .discard(batch, then: replayOrFinish(alreadyStored: batch.sequence))
+            case (.draining(.replayed(let spooled)?, _), false):
                 return .discard(spooled.batch, then: .release(spooled.location, then: replayOrFinish()))
             default:
                 preconditionFailure("copyFailed with no copy in flight: \(state)")
@@ -180,17 +176,13 @@ extension Shipper {
 
         public mutating func retryTimerFired() -> Action {
             guard case .waiting(let held) = state else { return .none }
-            state = .draining(inFlight: held)
-            switch held {
-            case .live(let batch, _)?: return .copy(batch)
-            case .replayed(let spooled)?: return .copy(spooled.batch)
-            case nil: return .replay
-            }
+            state = .draining(inFlight: held.map(InFlight.replayed), alreadyStored: nil)
+            return held.map { .copy($0.batch) } ?? .replay
         }
 
         /// The answer to `.replay`: the next spooled batch, or `nil` when the spool has caught up.
         public mutating func spoolReplayed(_ spooled: SpooledBatch?) -> Action {
-            guard case .draining(inFlight: nil) = state else {
+            guard case .draining(inFlight: nil, let alreadyStored) = state else {
                 preconditionFailure("spoolReplayed without a replay outstanding: \(state)")
             }
             if shuttingDown {
@@ -201,7 +193,11 @@ extension Shipper {
                 state = .connected(inFlight: nil, queue: [])
                 return .none
             }
-            state = .draining(inFlight: .replayed(spooled))
+            if spooled.batch.sequence == alreadyStored {
+                state = .draining(inFlight: nil, alreadyStored: nil)
+                return .release(spooled.location, then: .replay)
+            }
+            state = .draining(inFlight: .replayed(spooled), alreadyStored: nil)
             return .copy(spooled.batch)
         }
 
@@ -213,9 +209,6 @@ extension Shipper {
             case .connected(nil, _):
                 state = .finished
                 return .finish
-            case .waiting(.live(let batch, let checkpointAfter)?):
-                state = .finished
-                return .spool([batch], then: .acknowledge(checkpointAfter ?? batch.position, then: .finish))
             case .waiting:
                 state = .finished
                 return .finish
@@ -227,12 +220,13 @@ extension Shipper {
         /// Whether `.finish` was returned.
         public var isFinished: Bool { state == .finished }
 
-        mutating func replayOrFinish() -> Action {
-            state = shuttingDown ? .finished : .draining(inFlight: nil)
+        /// - Parameter alreadyStored: the sequence of a spilled batch the sink now has.
+        mutating func replayOrFinish(alreadyStored: UInt64? = nil) -> Action {
+            state = shuttingDown ? .finished : .draining(inFlight: nil, alreadyStored: alreadyStored)
             return shuttingDown ? .finish : .replay
         }
 
-        mutating func waitOrFinish(holding held: Held?) -> Action {
+        mutating func waitOrFinish(holding held: SpooledBatch?) -> Action {
             if shuttingDown {
                 state = .finished
                 return .finish
