@@ -97,6 +97,46 @@ import Testing
         #expect(directory.segmentNames().isEmpty)
     }
 
+    /// A long outage with a small spool: the oldest batches are dropped and counted, the disk
+    /// stays bounded, and every batch is either delivered once, in order, or counted as dropped.
+    @Test func aFullSpoolDropsTheOldestAndEveryBatchIsDeliveredOrCounted() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let sink = try DirectoryBatchSink(directory: directory.path + "/sink")
+        let limit = 8192
+        let (shipper, input) = Shipper.make(
+            .init(
+                spool: .init(directory: directory.path + "/spool", maxSegmentBytes: 2048, maxTotalBytes: limit, syncPolicy: .never),
+                machine: .init(queueCapacity: 4, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(10)),
+                inputCapacity: 1024
+            ),
+            sink: sink, logger: Logger(label: "test.shipper")
+        )
+        refuse(sink, true)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup { group in
+                group.addTask { try await shipper.run() }
+                for sequence in UInt64(0)..<500 { #expect(input.submit(testBatch(sequence))) }
+                try await waitUntil("500 batches are spooled") { shipper.statistics.snapshot.spooledBatches >= 500 }
+                #expect(shipper.statistics.snapshot.spoolBytes <= limit)
+                #expect(shipper.statistics.snapshot.spool.droppedBatches > 400)
+                refuse(sink, false)
+                try await waitUntil("the spool is drained") {
+                    shipper.statistics.snapshot.spoolBytes == 0 && directory.segmentNames().isEmpty
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let delivered = deliveries(sink.directory)
+        let counters = try DiskSpool(.init(directory: directory.path + "/spool")).counters
+        #expect(delivered == delivered.sorted() && Set(delivered).count == delivered.count)
+        #expect(UInt64(delivered.count) + counters.droppedBatches == 500)
+        let droppedEvents = (0..<500).filter { !delivered.contains($0) }.reduce(UInt64(0)) { $0 + UInt64(testBatch($1).eventCount) }
+        #expect(counters.droppedEvents == droppedEvents)
+        #expect(delivered.last == 499)
+    }
+
     @Test func aBatchTheSinkRejectsForGoodIsCountedAndDoesNotBlockTheRest() async throws {
         struct RejectingOdd: BatchSink {
             let inner: DirectoryBatchSink
