@@ -6,7 +6,8 @@ import Glibc
 /// Layout: `<sequence, 20 digits>.batch` holds the payload, written to a temporary name and
 /// renamed, so a file is whole or absent and shipping a batch again replaces it (stored once).
 /// `deliveries` gets one line per successful ship, the sequence in decimal, so a reader can see
-/// the order and any repeat. While a file named `REFUSE` exists in the directory, `ship` throws
+/// the order and any repeat; it is a log, not the store (a crash between the rename and the
+/// log line leaves a stored batch unlogged). While a file named `REFUSE` exists in the directory, `ship` throws
 /// a retryable ``BatchSinkError`` `.refused` (an operator's or a test's switch to force spooling;
 /// permissions would not do, root ignores them).
 ///

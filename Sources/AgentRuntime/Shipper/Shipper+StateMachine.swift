@@ -17,7 +17,10 @@ extension Shipper {
     /// position is in the database or the spool.
     ///
     /// Shutdown: `shutdownRequested()` stops replay; batches in memory are copied (or spooled if
-    /// the copy fails), a copy in flight is awaited, then `.finish`.
+    /// the copy fails), a copy in flight is awaited, then `.finish`. What is left in the spool
+    /// is replayed by the next run; a record whose copy had already succeeded (a spilled batch,
+    /// or a replayed one in a segment not yet deleted) is shipped again then, which the sink's
+    /// unique key makes harmless (at-least-once shipping, exactly-once storage).
     ///
     /// ```swift
     /// var machine = Shipper.StateMachine(configuration, spoolHasUnread: false)
