@@ -97,6 +97,46 @@ import Testing
         #expect(directory.segmentNames().isEmpty)
     }
 
+    /// A segment damaged between two runs: reported and counted, the other segments replayed.
+    @Test func aCorruptSegmentIsSkippedAndTheOthersAreDelivered() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        do {
+            let (shipper, input, sink) = try make(directory)
+            refuse(sink, true)
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup { group in
+                    group.addTask { try await shipper.run() }
+                    for sequence in UInt64(0)..<100 { input.submit(testBatch(sequence)) }
+                    try await waitUntil("batches are spooled") { shipper.statistics.snapshot.spooledBatches == 100 }
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            refuse(sink, false)
+        }
+        let segments = directory.segmentNames()
+        #expect(segments.count >= 3)
+        let damaged = directory.path + "/spool/" + segments[1]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes[40] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+
+        let (shipper, _, sink) = try make(directory)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup { group in
+                group.addTask { try await shipper.run() }
+                try await waitUntil("the spool is drained") { directory.segmentNames().isEmpty }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let delivered = deliveries(sink.directory)
+        #expect(shipper.statistics.snapshot.spool.corruptSegments == 1)
+        #expect(delivered == delivered.sorted() && delivered.first == 0 && delivered.last == 99)
+        #expect(delivered.count < 100 && delivered.count > 50)
+    }
+
     /// A long outage with a small spool: the oldest batches are dropped and counted, the disk
     /// stays bounded, and every batch is either delivered once, in order, or counted as dropped.
     @Test func aFullSpoolDropsTheOldestAndEveryBatchIsDeliveredOrCounted() async throws {
