@@ -1,10 +1,12 @@
 /// The lossless text form of bytes that came from a host.
 ///
-/// Audit fields are bytes, not text: a file name or an argument may hold any byte but NUL.
-/// Herdwatch stores them as Swift `String`s (and JSON strings) in this form:
+/// Audit fields are bytes, not text: a file name or an argument may hold any byte but NUL in the
+/// kernel's records, and any byte at all in a hostile log file. Herdwatch stores them as Swift
+/// `String`s (and JSON strings) in this form:
 /// - every well-formed UTF-8 sequence is kept as is (control characters included: the JSON
-///   writer escapes them),
-/// - `%` is written `%25`,
+///   writer escapes them), except NUL,
+/// - `%` is written `%25` and NUL `%00` (PostgreSQL's text and jsonb cannot hold NUL, so one
+///   NUL would make the server refuse a whole batch),
 /// - every byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no overlong forms,
 ///   no surrogates, nothing above U+10FFFF) is written `%XX` with upper-case hex digits.
 ///
@@ -21,14 +23,14 @@ public enum AuditText {
         while i + 8 <= n {
             let x = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let percent = x ^ (ones &* 0x25)
-            if x & high != 0 || (percent &- ones) & ~percent & high != 0 {
+            if x & high != 0 || (percent &- ones) & ~percent & high != 0 || (x &- ones) & ~x & high != 0 {
                 plain = false
                 break
             }
             i += 8
         }
         while plain, i < n {
-            if bytes[i] >= 0x80 || bytes[i] == UInt8(ascii: "%") { plain = false }
+            if bytes[i] >= 0x80 || bytes[i] == UInt8(ascii: "%") || bytes[i] == 0 { plain = false }
             i += 1
         }
         if plain { return String(decoding: bytes, as: UTF8.self) }
@@ -51,7 +53,7 @@ public enum AuditText {
         while i < n {
             let b = bytes[i]
             if b < 0x80 {
-                if b == UInt8(ascii: "%") { appendEscape(b, &out) } else { out.append(b) }
+                if b == UInt8(ascii: "%") || b == 0 { appendEscape(b, &out) } else { out.append(b) }
                 i += 1
                 continue
             }

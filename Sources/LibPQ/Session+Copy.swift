@@ -59,10 +59,6 @@ extension Session {
 }
 
 /// Buffers COPY data and hands it to libpq in large chunks.
-///
-/// `appendRow` writes PostgreSQL's text COPY format (documentation, COPY, "Text Format"):
-/// columns separated by tabs, rows by newlines, `\N` for NULL, and backslash escapes for
-/// backslash, tab, newline and carriage return, so any text value survives unchanged.
 public struct CopyWriter: ~Copyable {
     private let session: Session
     private var buffer: [UInt8] = []
@@ -73,17 +69,9 @@ public struct CopyWriter: ~Copyable {
         buffer.reserveCapacity(Self.flushThreshold + 4096)
     }
 
-    /// Appends one row in text format; `nil` fields are NULL.
+    /// Appends one row in text format (see `CopyText`); `nil` fields are NULL.
     public mutating func appendRow(_ fields: [String?]) throws(PostgresError) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-            guard let field else {
-                buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
-                continue
-            }
-            Self.appendEscaped(field, to: &buffer)
-        }
-        buffer.append(UInt8(ascii: "\n"))
+        CopyText.appendRow(fields, to: &buffer)
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
@@ -98,17 +86,5 @@ public struct CopyWriter: ~Copyable {
         guard !buffer.isEmpty else { return }
         try session.putCopyData(buffer)
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    static func appendEscaped(_ field: String, to buffer: inout [UInt8]) {
-        for byte in field.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: buffer.append(byte)
-            }
-        }
     }
 }

@@ -78,10 +78,17 @@ public enum EventIngest {
     ///   - hostname: the reporting host's name; the database lower-cases and validates it.
     ///   - machineID: `/etc/machine-id`, when known.
     public static func ingest(_ rows: [IngestRow], hostname: String, machineID: String?, session: Session) throws -> Outcome {
+        var encoded: [UInt8] = []
+        for row in rows { row.appendCopyText(to: &encoded) }
+        return try ingest(encodedRows: encoded, hostname: hostname, machineID: machineID, session: session)
+    }
+
+    /// Ships rows already encoded with `IngestRow.appendCopyText`, as agents spool them.
+    public static func ingest(encodedRows: [UInt8], hostname: String, machineID: String?, session: Session) throws -> Outcome {
         try session.transaction {
             try session.query("SELECT herdwatch.ingest_begin()")
             try session.copyFrom("COPY pg_temp.ingest_events (\(IngestRow.columns)) FROM STDIN") { writer in
-                for row in rows { try writer.appendRow(row.fields) }
+                try writer.appendRaw(encodedRows)
             }
             let result = try session.query(
                 "SELECT stored, duplicates, refused FROM herdwatch.ingest_commit($1, $2)",

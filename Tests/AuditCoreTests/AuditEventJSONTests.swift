@@ -7,6 +7,9 @@ import Testing
         #expect(AuditText.make(Array("plain /usr/bin".utf8)) == "plain /usr/bin")
         #expect(AuditText.make(Array("100%".utf8)) == "100%25")
         #expect(AuditText.make(Array("é✓😀".utf8)) == "é✓😀")
+        // NUL cannot be stored in PostgreSQL text or jsonb: escaped, in short and long inputs.
+        #expect(AuditText.make([0x61, 0x00, 0x62]) == "a%00b")
+        #expect(AuditText.make(Array("sixteen-bytes-ab".utf8) + [0] + Array("tail".utf8)) == "sixteen-bytes-ab%00tail")
         // Lone continuation, overlong "/", surrogate half, beyond U+10FFFF, truncated sequence.
         let bad: [UInt8] = [0x80, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xF4, 0x90, 0x80, 0x80, 0xE2, 0x9C]
         let text = AuditText.make(bad)
@@ -15,7 +18,9 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let bytes = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            #expect(AuditText.bytes(AuditText.make(bytes)) == bytes)
+            let text = AuditText.make(bytes)
+            #expect(AuditText.bytes(text) == bytes)
+            #expect(!text.utf8.contains(0))
         }
     }
 
