@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "CommandLineTests", dependencies: ["PostgresFixture", "ServerRuntime", "Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit", "AuditCore", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
         // Test support: appends batches to a spool until the spool tests kill it with SIGKILL.
         .executableTarget(

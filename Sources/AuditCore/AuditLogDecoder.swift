@@ -103,6 +103,18 @@ public struct AuditLogDecoder: Sendable {
         }
     }
 
+    /// Feeds one message from the kernel's audit netlink socket: its type comes from the
+    /// netlink header and its payload is the record text after `type=…` (`audit(…): fields`).
+    public mutating func netlinkMessageReceived(type: UInt16, payload: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        switch AuditRecordParser.parseNetlinkPayload(type: type, payload) {
+        case .record(let r):
+            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+        case .malformed(let reason, let bytes):
+            malformed += 1
+            emit(.malformed(reason: reason, bytes: bytes))
+        }
+    }
+
     private mutating func eventCompleted(_ e: AuditEventAssembler.Event, _ emit: (Output) -> Void) {
         var event = AuditEventNormalizer.normalize(e.records)
         lineage.eventSeen(&event)

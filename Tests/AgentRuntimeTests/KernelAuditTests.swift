@@ -1,5 +1,7 @@
 @testable import AgentRuntime
 import Glibc
+import AuditCore
+import FleetModel
 import Testing
 
 /// Against the real kernel: runs when the process is root and the audit netlink socket
@@ -61,65 +63,63 @@ struct KernelAuditTests {
             let ports = try inForkedChild { [try listenAndConnect(family: AF_INET), try listenAndConnect(family: AF_INET6)] }
             let (ipv4, ipv6) = (ports[0], ports[1])
 
+            // Decoded by the real pipeline (AuditCore), as the agent does.
             let events = await collectEvents(from: session.source.messages, key: session.key) { events in
-                events.contains { $0.syscall == "59" && $0.execArguments == arguments }
-                    && events.contains { $0.syscall == "42" && $0.address?.port == ipv6 && $0.address?.family == 10 }
-                    && events.contains { $0.syscall == "42" && $0.address?.port == ipv4 && $0.address?.family == 2 }
-                    && events.contains { $0.syscall == "50" }
+                events.contains { $0.kind == .exec && $0.process.argv == arguments }
+                    && events.contains { $0.kind == .connect && $0.socket?.port == ipv6 && $0.socket?.family == "inet6" }
+                    && events.contains { $0.kind == .connect && $0.socket?.port == ipv4 && $0.socket?.family == "inet" }
+                    && events.filter { $0.kind == .listen }.count >= 2
             }
-            let exec = events.first { $0.syscall == "59" && $0.execArguments == arguments }
-            #expect(exec != nil, "execve of /bin/true with its arguments")
-            #expect(exec?.records.first { $0.type == 1300 }?.string("exe")?.hasSuffix("/true") == true)
-            let connect4 = events.first { $0.syscall == "42" && $0.address?.family == 2 && $0.address?.port == ipv4 }
-            #expect(connect4?.address?.address == [127, 0, 0, 1], "IPv4 connect to 127.0.0.1:\(ipv4)")
-            let connect6 = events.first { $0.syscall == "42" && $0.address?.family == 10 && $0.address?.port == ipv6 }
-            #expect(connect6?.address?.address == [UInt8](repeating: 0, count: 15) + [1], "IPv6 connect to [::1]:\(ipv6)")
-            #expect(events.contains { $0.syscall == "49" && $0.address?.port == ipv4 && $0.success }, "bind to port \(ipv4)")
-            #expect(events.contains { $0.syscall == "49" && $0.address?.port == ipv6 && $0.success }, "bind to port \(ipv6)")
-            #expect(events.filter { $0.syscall == "50" && $0.success }.count >= 2, "listen")
+            let exec = events.first { $0.kind == .exec && $0.process.argv == arguments }
+            #expect(exec != nil, "execve of /bin/true with its arguments, spaces and quotes intact")
+            #expect(exec?.process.exe?.hasSuffix("/true") == true)
+            #expect(exec?.syscall?.name == "execve")
+            #expect(exec?.success == true)
+            let connect4 = events.first { $0.kind == .connect && $0.socket?.family == "inet" && $0.socket?.port == ipv4 }
+            #expect(connect4?.socket?.address == "127.0.0.1", "IPv4 connect to 127.0.0.1:\(ipv4)")
+            let connect6 = events.first { $0.kind == .connect && $0.socket?.family == "inet6" && $0.socket?.port == ipv6 }
+            #expect(connect6?.socket?.address == "::1", "IPv6 connect to [::1]:\(ipv6)")
+            #expect(events.contains { $0.kind == .bind && $0.socket?.port == ipv4 && $0.success == true }, "bind to port \(ipv4)")
+            #expect(events.contains { $0.kind == .bind && $0.socket?.port == ipv6 && $0.success == true }, "bind to port \(ipv6)")
+            // listen(2) records carry no address: the port comes from the earlier bind on that pid and fd.
+            let listenPorts = Set(events.filter { $0.kind == .listen && $0.success == true }.compactMap { $0.socket?.port })
+            #expect(listenPorts.isSuperset(of: [ipv4, ipv6]), "listen carries the bound ports")
             let counters = session.source.counters
             #expect(counters.received > 0)
             #expect(counters.droppedByBuffer == 0)
             // Multicast sees the same records, with the correct nlmsg_len instead of the quirk.
             let seen = await collectEvents(from: multicast.messages, key: session.key) { events in
-                events.contains { $0.syscall == "59" && $0.execArguments == arguments }
+                events.contains { $0.kind == .exec && $0.process.argv == arguments }
             }
-            #expect(seen.contains { $0.syscall == "59" && $0.execArguments == arguments }, "multicast execve")
+            #expect(seen.contains { $0.kind == .exec && $0.process.argv == arguments }, "multicast execve")
             #expect(tiny.counters.received == 1)
             #expect(tiny.counters.droppedByBuffer > 0)
         }
     }
 }
 
-/// The records of one audit event (one serial) whose SYSCALL record carries the run's key.
-struct AuditedEvent {
-    var records: [RecordText]
-    var syscall: Substring? { records.first { $0.type == 1300 }?.field("syscall") }
-    var success: Bool { records.first { $0.type == 1300 }?.field("success") == "yes" }
-    var address: (family: UInt16, port: UInt16, address: [UInt8])? { records.first { $0.type == 1306 }?.socketAddress }
-    var execArguments: [String]? {
-        guard let execve = records.first(where: { $0.type == 1309 }), let argc = execve.field("argc").flatMap({ Int($0) }) else { return nil }
-        return (0..<argc).map { execve.string("a\($0)") ?? "?" }
-    }
-}
-
-/// Reads the source until `done` holds for the events of `key` seen so far, or 15 seconds pass.
-/// Cancelling the reader ends the source's stream, so call this once per source.
-func collectEvents(from messages: AsyncStream<AuditNetlinkMessage>, key: String, until done: @escaping @Sendable ([AuditedEvent]) -> Bool) async -> [AuditedEvent] {
-    await withTaskGroup(of: [AuditedEvent]?.self) { group in
+/// Decodes the source's messages with AuditCore until `done` holds for the events carrying
+/// `key` seen so far, or 15 seconds pass. Cancelling the reader ends the source's stream, so
+/// call this once per source.
+func collectEvents(
+    from messages: AsyncStream<AuditNetlinkMessage>, key: String, until done: @escaping @Sendable ([AuditEvent]) -> Bool
+) async -> [AuditEvent] {
+    await withTaskGroup(of: [AuditEvent]?.self) { group in
         group.addTask {
-            var events: [Substring: AuditedEvent] = [:]
+            var decoder = AuditLogDecoder()
+            var events: [AuditEvent] = []
             for await message in messages {
-                let record = RecordText(type: message.type, text: String(decoding: message.payload, as: UTF8.self))
-                guard let serial = record.serial else { continue }
-                if record.type == 1300, record.field("key") == "\"\(key)\"" {
-                    events[serial] = AuditedEvent(records: [record])
-                } else if events[serial] != nil {
-                    events[serial]!.records.append(record)
+                var completed = false
+                message.payload.withUnsafeBytes { payload in
+                    decoder.netlinkMessageReceived(type: message.type, payload: payload) { output in
+                        guard case .event(let event) = output, event.keys.contains(key) else { return }
+                        events.append(event)
+                        completed = true
+                    }
                 }
-                if record.type == 1320, events[serial] != nil, done(Array(events.values)) { break }
+                if completed && done(events) { break }
             }
-            return Array(events.values)
+            return events
         }
         group.addTask {
             try? await Task.sleep(for: .seconds(15))
