@@ -8,7 +8,8 @@ import Testing
 /// earlier runs (key prefix ``keyPrefix``), sets backlog_wait_time 0, starts a
 /// ``NetlinkAuditSource`` (unicast when no daemon is registered, multicast otherwise),
 /// enables audit and hands the test a key unique to the run. Afterwards, also when the test
-/// throws, it deletes the run's rules, restores the enabled flag and hands the daemon pid back.
+/// throws, it deletes the run's rules, restores the enabled flag and backlog_wait_time, and hands
+/// the daemon pid back.
 /// It never touches the failure mode.
 struct KernelAuditSession {
     static let keyPrefix = "herdwatch-test-"
@@ -64,6 +65,12 @@ struct KernelAuditSession {
             do { try client.set(AuditStatusChange(enabled: 0)) } catch { problems.append("restore enabled: \(error)") }
         }
         source.stop()
+        // Rules are gone, so the wait time can go back to what it was: nothing of ours is audited.
+        if saved.backlogWaitTime != 0 {
+            do { try client.set(AuditStatusChange(backlogWaitTime: saved.backlogWaitTime)) } catch {
+                problems.append("restore backlog_wait_time: \(error)")
+            }
+        }
         if let after = try? client.status(), after.pid != saved.pid || after.enabled != saved.enabled {
             problems.append("audit state not restored: pid \(after.pid) (was \(saved.pid)), enabled \(after.enabled) (was \(saved.enabled))")
         }
