@@ -126,6 +126,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel", "AuditCore"], swiftSettings: swiftSettings),
     ]
 )
