@@ -17,8 +17,8 @@ extension AgentCommand {
                 prefixes), groups the records of each serial into one event, and prints each event \
                 as one JSON line on standard output (schema version \(AuditEvent.schemaVersion)). \
                 A record that cannot be parsed is printed as {"malformed":true,"reason":…,"raw":…} \
-                and the stream goes on. Strings keep every byte: invalid UTF-8 is written %XX and \
-                % itself %25.
+                and the stream goes on. Strings keep every byte: invalid UTF-8 and NUL are written \
+                %XX, and % itself %25.
 
                 Examples:
                   herdwatch-agent parse /var/log/audit/audit.log
