@@ -24,9 +24,10 @@ let package = Package(
     ],
     targets: [
         // Pure cores: no sockets, no libpq, no logging.
-        .target(name: "FleetModel", swiftSettings: swiftSettings),
+        .target(name: "CivilTime", swiftSettings: swiftSettings),
+        .target(name: "FleetModel", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
-        .target(name: "FleetSimulator", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        .target(name: "FleetSimulator", dependencies: ["FleetModel", "CivilTime"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
 
         // PostgreSQL through libpq.
@@ -35,7 +36,7 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        .target(name: "LibPQ", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        .target(name: "LibPQ", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: swiftSettings),
         .target(
             name: "Storage",
             dependencies: ["LibPQ", "FleetModel"],
@@ -105,6 +106,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LibPQ", "PostgresFixture", "FleetModel", "AuditCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "CommandLineTests", dependencies: ["PostgresFixture", "ServerRuntime", "Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import CivilTime
 import FleetModel
 import Foundation
 
@@ -133,23 +134,6 @@ public struct FleetSimulation: Sendable {
 
     /// `2026-01-31T12:00:00.250Z` for milliseconds since the epoch.
     static func rfc3339(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        let days = Int(seconds / 86_400)
-        let secondOfDay = Int(seconds % 86_400)
-        // civil_from_days (Howard Hinnant)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
+        RFC3339.string(milliseconds: milliseconds)
     }
 }

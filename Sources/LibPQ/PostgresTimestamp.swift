@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CivilTime
 
 /// A `timestamptz` value with PostgreSQL's own precision: microseconds since 1970-01-01 UTC.
 ///
@@ -24,14 +25,7 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch }
 
     /// ISO 8601 in UTC with microseconds, which PostgreSQL accepts as timestamptz input.
-    public var description: String {
-        let (days, micros) = microsecondsSinceEpoch.floorDividedBy(86_400_000_000)
-        let (year, month, day) = CivilDate.from(daysSinceEpoch: days)
-        let seconds = micros / 1_000_000
-        let fraction = micros % 1_000_000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):"
-            + "\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(fraction, 6))Z"
-    }
+    public var description: String { RFC3339.string(microseconds: microsecondsSinceEpoch) }
 
     /// Parses PostgreSQL's ISO output for timestamptz in the UTC zone:
     /// `2026-11-21 19:04:02.123456+00` (fraction optional, offset `+HH[:MM[:SS]]`).
@@ -66,44 +60,6 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         self.microsecondsSinceEpoch = seconds * 1_000_000 + micros
-    }
-}
-
-private func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
-}
-
-extension Int64 {
-    /// Floor division and a non-negative remainder, for dates before 1970.
-    func floorDividedBy(_ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let quotient = self / divisor
-        let remainder = self % divisor
-        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
-    }
-}
-
-/// Proleptic Gregorian calendar conversions (Howard Hinnant's `days_from_civil` algorithms).
-enum CivilDate {
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func from(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
