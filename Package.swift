@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Pure cores: no sockets, no libpq, no logging.
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "FleetSimulator", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
+        .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
 
         // PostgreSQL through libpq.
         .systemLibrary(
@@ -48,7 +50,8 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AuditCore", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                "AuditCore", "FileIntegrity", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -66,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FleetModel", "Settings",
+                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,6 +99,12 @@ let package = Package(
 
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "FileIntegrityTests", dependencies: ["FileIntegrity"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FIMTests",
+            dependencies: ["AgentRuntime", "FileIntegrity", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )

@@ -12,6 +12,6 @@ struct AgentCommand: AsyncParsableCommand {
             Herdwatch service, so nothing on this host reveals what is being looked for.
             """,
         version: HerdwatchVersion.current,
-        subcommands: [Audit.self]
+        subcommands: [Audit.self, Scan.self]
     )
 }

@@ -1,0 +1,171 @@
+import FileIntegrity
+import Glibc
+
+/// The body of ``FileIntegrityMonitor``'s thread: owns the scanner, the state and the
+/// watches, so none of them needs a lock.
+struct MonitorLoop {
+    /// After the first event, how long to keep collecting events before rescanning, so the
+    /// two halves of a rename (IN_MOVED_FROM, IN_MOVED_TO) land in one batch.
+    static let batchWindow: Duration = .milliseconds(50)
+    /// Least time between two state saves while changes keep coming; a crash in between
+    /// re-reports those changes on restart rather than losing them.
+    static let saveInterval: Duration = .seconds(5)
+
+    private let monitor: FileIntegrityMonitor
+    private let scanner: FileIntegrityScanner
+    private let clock = ContinuousClock()
+    private var state = FileIntegrityState()
+    private var pending: Set<RescanScope> = []
+    private var fullRescanDue: ContinuousClock.Instant?
+    private var unwatchedRescanDue: ContinuousClock.Instant
+    private var lastSave: ContinuousClock.Instant
+    private var unsaved = false
+
+    init(monitor: FileIntegrityMonitor) {
+        self.monitor = monitor
+        scanner = FileIntegrityScanner(configuration: monitor.configuration)
+        unwatchedRescanDue = ContinuousClock.now.advanced(by: monitor.configuration.unwatchedRescanInterval)
+        lastSave = ContinuousClock.now
+    }
+
+    mutating func run() throws {
+        let inotify: Inotify
+        switch Inotify.open() {
+        case .success(let opened): inotify = opened
+        case .failure(let error): throw FIMError(.inotifyUnavailable, path: "", cause: error)
+        }
+        defer { inotify.close() }
+        let watches = WatchRegistry(inotify: inotify, limit: monitor.configuration.maxWatches, logger: monitor.logger)
+        state = try monitor.store.load() ?? FileIntegrityState()
+        rescanAll(watches: watches, rateLimited: false)
+        try monitor.store.save(state)
+        unsaved = false
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while !monitor.wake.isSignaled {
+            if inotify.wait(wake: monitor.wake.readEnd, timeoutMilliseconds: timeoutMilliseconds()) {
+                collectEvents(inotify: inotify, watches: watches, buffer: buffer)
+            }
+            runDueScans(watches: watches)
+            if unsaved, lastSave.duration(to: clock.now) >= Self.saveInterval { try save() }
+        }
+        if unsaved { try save() }
+    }
+
+    private mutating func save() throws {
+        try monitor.store.save(state)
+        lastSave = clock.now
+        unsaved = false
+    }
+
+    /// Reads events until none arrive for a moment or the batch window closes.
+    private mutating func collectEvents(inotify: Inotify, watches: WatchRegistry, buffer: UnsafeMutableRawBufferPointer) {
+        let windowEnd = clock.now.advanced(by: Self.batchWindow)
+        repeat {
+            guard case .success(let events) = inotify.readEvents(into: buffer) else { break }
+            for event in events { eventReceived(event, watches: watches) }
+        } while clock.now < windowEnd && inotify.wait(wake: monitor.wake.readEnd, timeoutMilliseconds: 10)
+    }
+
+    /// Turns one event into the scope to rescan (inotify(7) for the meaning of each bit).
+    private mutating func eventReceived(_ event: InotifyEvent, watches: WatchRegistry) {
+        if event.has(IN_Q_OVERFLOW) {
+            monitor.counters.withLock { $0.queueOverflows += 1 }
+            fullRescanDue = clock.now
+            return
+        }
+        guard let directory = watches.pathsByWatch[event.watch] else { return }
+        if event.has(IN_IGNORED) { return watches.watchRemoved(event.watch) }
+        guard !event.name.isEmpty else {
+            if event.has(IN_DELETE_SELF) || event.has(IN_MOVE_SELF) {
+                if event.has(IN_MOVE_SELF) { watches.forgetSubtree(directory) }
+                pending.insert(.subtree(directory))
+            } else if event.has(IN_ATTRIB) {
+                pending.insert(.entry(directory))
+            }
+            return
+        }
+        let path = directory == "/" ? "/" + event.name : directory + "/" + event.name
+        if event.isDirectory, event.has(IN_MOVED_FROM) || event.has(IN_DELETE) {
+            watches.forgetSubtree(path)
+            pending.insert(.subtree(path))
+        } else if event.isDirectory, event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
+            pending.insert(.subtree(path))
+        } else {
+            pending.insert(.entry(path))
+        }
+    }
+
+    private mutating func runDueScans(watches: WatchRegistry) {
+        let now = clock.now
+        if let due = fullRescanDue, due <= now {
+            pending = []
+            rescanAll(watches: watches, rateLimited: true)
+        }
+        if !pending.isEmpty {
+            let scopes = pending.sorted { $0.path < $1.path }
+            pending = []
+            monitor.counters.withLock { $0.partialRescans += 1 }
+            rescan(scopes, watches: watches)
+        }
+        if unwatchedRescanDue <= now {
+            unwatchedRescanDue = now.advanced(by: monitor.configuration.unwatchedRescanInterval)
+            let tops = watches.unwatchedTops
+            if !tops.isEmpty {
+                monitor.counters.withLock { $0.unwatchedRescans += 1 }
+                rescan(tops.map(RescanScope.subtree), watches: watches)
+            }
+        }
+    }
+
+    private mutating func rescanAll(watches: WatchRegistry, rateLimited: Bool) {
+        let configuration = monitor.configuration
+        let rate = rateLimited ? configuration.rescanRateMegabytesPerSecond.map { $0 * 1e6 } : nil
+        let (snapshot, _) = scanner.scanAll(rateLimit: rate, directoryListed: watches.watch)
+        var next = state
+        let changes = next.scanCompleted(snapshot, roots: configuration.paths)
+        monitor.counters.withLock { $0.fullRescans += 1 }
+        fullRescanDue = configuration.rescanInterval.map { clock.now.advanced(by: $0) }
+        commit(changes, next: next, watches: watches)
+    }
+
+    private mutating func rescan(_ scopes: [RescanScope], watches: WatchRegistry) {
+        let (snapshot, _) = scanner.scan(scopes, directoryListed: watches.watch)
+        var next = state
+        let changes = next.scopesRescanned(snapshot, scopes: scopes)
+        commit(changes, next: next, watches: watches)
+    }
+
+    /// Hands `changes` to the consumer and adopts `next` as the state, unless the consumer's
+    /// buffer is full: then the state stays as it was and a full rescan reports them again.
+    private mutating func commit(_ changes: [FileChange], next: FileIntegrityState, watches: WatchRegistry) {
+        monitor.counters.withLock {
+            $0.watches = watches.watchCount
+            $0.unwatchedDirectories = watches.unwatchedDirectories.count
+        }
+        guard !changes.isEmpty else {
+            state = next
+            return
+        }
+        switch monitor.continuation.yield(changes) {
+        case .enqueued, .terminated:
+            state = next
+            unsaved = true
+        case .dropped:
+            monitor.counters.withLock { $0.droppedBatches += 1 }
+            let retry = clock.now.advanced(by: monitor.configuration.unwatchedRescanInterval)
+            fullRescanDue = min(fullRescanDue ?? retry, retry)
+        @unknown default:
+            state = next
+        }
+    }
+
+    private func timeoutMilliseconds() -> Int32 {
+        let now = clock.now
+        var due = unwatchedRescanDue
+        if let full = fullRescanDue { due = min(due, full) }
+        let wait = max(now.duration(to: due), .zero)
+        let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+        return Int32(min(max(milliseconds, 1), 1000))
+    }
+}

@@ -1,0 +1,105 @@
+import AgentRuntime
+import FileIntegrity
+import Logging
+import Testing
+
+/// The monitor over real directories: inotify latency, renames, new subdirectories, and the
+/// fallback to periodic scans when watches run out.
+@Suite(.timeLimit(.minutes(1))) struct FileIntegrityMonitorTests {
+    let tree: TemporaryTree
+    init() throws { tree = try TemporaryTree() }
+
+    /// Starts a monitor, waits for its first scan, runs `body`, then stops it.
+    private func withMonitor(
+        _ configure: (inout FIMConfiguration) -> Void = { _ in },
+        _ body: (FileIntegrityMonitor, ChangeCollector) async throws -> Void
+    ) async throws {
+        var configuration = FIMConfiguration(paths: [tree.root], rescanInterval: nil)
+        configure(&configuration)
+        let monitor = try FileIntegrityMonitor(
+            configuration: configuration, store: FIMStateStore(directory: tree.stateDirectory), logger: Logger(label: "fim-test"))
+        let collector = ChangeCollector(monitor.changes)
+        let running = Task { try await monitor.run() }
+        let inventory = await collector.first(within: .seconds(10)) { $0.kind == .inventory }
+        try #require(inventory != nil, "no inventory from the first scan")
+        try await body(monitor, collector)
+        running.cancel()
+        try await running.value
+    }
+
+    @Test func aNewFileIsReportedWithinOneSecond() async throws {
+        try await withMonitor { _, collector in
+            let written = ContinuousClock.now
+            try tree.write("fresh", "hello")
+            let found = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("fresh") }
+            let arrival = try #require(found)
+            #expect(written.duration(to: arrival.instant) < .seconds(1))
+            #expect(arrival.change.new?.sha256 == TemporaryTree.sha256("hello"))
+        }
+    }
+
+    @Test func modifyChmodRenameDeleteEachOnce() async throws {
+        try tree.write("a", "one")
+        try tree.makeDirectory("sub")
+        try await withMonitor { _, collector in
+            try tree.overwrite("a", "two")
+            let modified = await collector.first(within: .seconds(5)) { $0.kind == .modified }
+            #expect(modified?.change.new?.sha256 == TemporaryTree.sha256("two"))
+            try tree.chmod("a", 0o600)
+            let seen1 = await collector.first(within: .seconds(5)) { $0.kind == .attributesChanged && $0.new?.mode == 0o600 }
+            #expect(seen1 != nil)
+            try tree.rename("a", to: "sub/b")
+            let renamed = await collector.first(within: .seconds(5)) { $0.kind == .renamed }
+            #expect(renamed?.change.oldPath == tree.path("a") && renamed?.change.path == tree.path("sub/b"))
+            try tree.remove("sub/b")
+            let seen2 = await collector.first(within: .seconds(5)) { $0.kind == .deleted && $0.path == tree.path("sub/b") }
+            #expect(seen2 != nil)
+            let changes = collector.all.map(\.change).filter { $0.kind != .inventory }
+            #expect(changes.filter { $0.kind == .modified }.count == 1)
+            #expect(changes.filter { $0.kind == .renamed }.count == 1)
+            #expect(!changes.contains { $0.kind == .created })
+            #expect(!changes.contains { $0.kind == .deleted && $0.path == tree.path("a") })
+        }
+    }
+
+    @Test func filesInANewNestedDirectoryAreSeen() async throws {
+        try await withMonitor { _, collector in
+            try tree.makeDirectory("n1/n2")
+            try tree.write("n1/n2/inner", "x")
+            let seen3 = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("n1/n2/inner") }
+            #expect(seen3 != nil)
+            // A file written later in the new directory is seen through the watch added to it.
+            try tree.write("n1/n2/later", "y")
+            let seen4 = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("n1/n2/later") }
+            #expect(seen4 != nil)
+        }
+    }
+
+    @Test func outOfWatchesFallsBackToScanningWithoutMissingAChange() async throws {
+        try tree.makeDirectory("w1/deep")
+        try tree.makeDirectory("w2")
+        try await withMonitor({
+            $0.maxWatches = 1
+            $0.unwatchedRescanInterval = .milliseconds(300)
+        }) { monitor, collector in
+            #expect(monitor.currentCounters.watches == 1)
+            #expect(monitor.currentCounters.unwatchedDirectories == 3)
+            try tree.write("w1/deep/hidden", "found anyway")
+            try tree.write("w2/other", "too")
+            let hidden = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("w1/deep/hidden") }
+            #expect(hidden?.change.new?.sha256 == TemporaryTree.sha256("found anyway"))
+            let seen5 = await collector.first(within: .seconds(5)) { $0.path == tree.path("w2/other") }
+            #expect(seen5 != nil)
+            #expect(monitor.currentCounters.unwatchedRescans >= 1)
+        }
+    }
+
+    @Test func aRestartWithNothingChangedReportsNothing() async throws {
+        try tree.write("a", "one")
+        try await withMonitor { _, _ in }
+        var configuration = FIMConfiguration(paths: [tree.root], rescanInterval: nil)
+        configuration.maxWatches = 8
+        let report = try FileIntegrityScan.run(configuration, store: FIMStateStore(directory: tree.stateDirectory))
+        #expect(report.changes.isEmpty)
+    }
+}
