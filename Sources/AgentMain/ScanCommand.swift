@@ -9,17 +9,12 @@ extension AgentCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan paths once and print what changed since the last scan, as JSON lines.",
             discussion: """
-                The first scan of a path prints an inventory: one "inventory" line per file with its
-                SHA-256 and metadata, and no change. Later scans print one line per change since the
-                scan recorded in the state directory: created, modified (content), attributes,
-                deleted, renamed. Each line is an object with host, kind, path, old_path, and old/new
-                states {sha256, type, mode, uid, gid, size, mtime_ns, inode, target}.
+                The first scan of a path prints an inventory: one "inventory" line per file with its SHA-256 and metadata, and no change. Later scans print one line per change since the scan recorded in the state directory: created, modified (content), attributes, deleted, renamed. Each line is an object with host, kind, path, old_path, and old/new states {sha256, type, mode, uid, gid, size, mtime_ns, inode, target}.
 
-                Symlinks are recorded, never followed. Files over --max-file-size are recorded by
-                metadata only. Pseudo file systems (proc, sysfs…) are not entered.
+                Symlinks are recorded, never followed. Files over --max-file-size are recorded by metadata only. Pseudo file systems (proc, sysfs…) are not entered.
 
-                Example: herdwatch-agent scan --host web-1 --path /etc --path /usr/local/bin \\
-                           --exclude '*.swp' --state-dir /var/lib/herdwatch
+                Example:
+                  herdwatch-agent scan --host web-1 --path /etc --exclude '*.swp' --state-dir /var/lib/herdwatch
                 """
         )
 
