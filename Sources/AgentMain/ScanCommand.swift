@@ -75,7 +75,7 @@ extension AgentCommand {
                 + "\(Int(megabytes)) MB hashed in \(Int(seconds * 1000)) ms: "
                 + "\(Int(Double(statistics.regularFiles) / seconds)) files/s, \(Int(megabytes / seconds)) MB/s; "
                 + "\(changes) lines; \(statistics.oversizedFiles) over max size, \(statistics.hashFailures) unreadable, "
-                + "\(statistics.unreadableDirectories) unlistable directories\n"
+                + "\(statistics.unreadableDirectories) unlistable directories, \(statistics.undecodableNames) non-UTF-8 names skipped\n"
             _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
         }
     }

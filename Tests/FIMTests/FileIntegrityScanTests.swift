@@ -1,6 +1,7 @@
 import AgentRuntime
 import FileIntegrity
 import Foundation
+import Glibc
 import Testing
 
 /// `FileIntegrityScan.run` over real directories: each kind of change reported once, with the
@@ -124,5 +125,14 @@ import Testing
             try FileIntegrityScan.run(FIMConfiguration(paths: [tree.root]), store: FIMStateStore(directory: tree.path("no/such/dir")))
         }
         #expect(unwritable?.code == .stateUnwritable)
+    }
+
+    @Test func namesThatAreNotUTF8AreCountedNotSilentlyLost() throws {
+        var bytes = Array(tree.path("bad").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF), 0]
+        let descriptor = open(&bytes, O_WRONLY | O_CREAT, 0o644)
+        try #require(descriptor >= 0)
+        close(descriptor)
+        let report = try FileIntegrityScan.run(FIMConfiguration(paths: [tree.root]), store: FIMStateStore(directory: tree.stateDirectory))
+        #expect(report.statistics.undecodableNames == 1)
     }
 }

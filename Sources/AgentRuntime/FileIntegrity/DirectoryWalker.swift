@@ -39,10 +39,11 @@ struct DirectoryWalker {
         while let (directory, device) = pending.popLast() {
             // Watch before listing, so an entry created in between is not missed.
             directoryListed?(directory)
-            guard case .success(let names) = FileSystemCalls.directoryNames(directory) else {
+            guard case .success(let (names, undecodable)) = FileSystemCalls.directoryNames(directory) else {
                 statistics.unreadableDirectories += 1
                 continue
             }
+            statistics.undecodableNames += undecodable
             for name in names {
                 let child = directory == "/" ? "/" + name : directory + "/" + name
                 guard case .success(let info) = FileSystemCalls.lstat(child) else { continue }

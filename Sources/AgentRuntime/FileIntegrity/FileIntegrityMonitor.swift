@@ -61,6 +61,8 @@ public final class FileIntegrityMonitor: Sendable {
     /// Runs until the task is cancelled, then saves the state and finishes ``changes``.
     /// - Throws: ``FIMError`` or ``StateFileError`` when the state cannot be loaded or inotify is unavailable.
     public func run() async throws {
+        let thread = Mutex<ReaderThread?>(nil)
+        defer { thread.withLock { $0?.join() } }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
                 let started = ReaderThread.start { [self] in
@@ -71,7 +73,10 @@ public final class FileIntegrityMonitor: Sendable {
                     continuation.finish()
                     done.resume(with: result)
                 }
-                if case .failure(let error) = started {
+                switch started {
+                case .success(let started):
+                    thread.withLock { $0 = started }
+                case .failure(let error):
                     continuation.finish()
                     done.resume(throwing: error)
                 }

@@ -60,19 +60,25 @@ enum FileSystemCalls {
         }
     }
 
-    /// The names in a directory, without `.` and `..` (opendir(3), readdir(3)).
-    static func directoryNames(_ path: String) -> Result<[String], Errno> {
+    /// The names in a directory, without `.` and `..` (opendir(3), readdir(3)), and how many
+    /// names were left out because they are not valid UTF-8 (paths are Swift strings here).
+    static func directoryNames(_ path: String) -> Result<(names: [String], undecodable: Int), Errno> {
         guard let stream = Glibc.opendir(path) else { return .failure(Errno(errno)) }
         defer { Glibc.closedir(stream) }
         var names: [String] = []
+        var undecodable = 0
         errno = 0
         while let entry = Glibc.readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                String(validating: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let name else {
+                undecodable += 1
+                continue
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return errno == 0 ? .success(names) : .failure(Errno(errno))
+        return errno == 0 ? .success((names, undecodable)) : .failure(Errno(errno))
     }
 
     /// statfs(2) `f_type`: the file system's magic number (linux/magic.h).

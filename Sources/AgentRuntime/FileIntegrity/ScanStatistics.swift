@@ -10,6 +10,9 @@ public struct ScanStatistics: Hashable, Sendable {
     public var hashFailures = 0
     /// Directories that could not be listed (recorded, not descended).
     public var unreadableDirectories = 0
+    /// Directory entries whose names are not valid UTF-8: not recorded (counted so they are
+    /// never missed silently).
+    public var undecodableNames = 0
     /// Mount points of proc, sysfs and similar pseudo file systems: recorded, not descended.
     public var pseudoFileSystemsSkipped = 0
 
