@@ -75,6 +75,22 @@ import Testing
         }
     }
 
+    @Test func aRenamedDirectoryKeepsReportingUnderItsNewPath() async throws {
+        try tree.makeDirectory("old/inner")
+        try tree.write("old/inner/f", "kept")
+        try await withMonitor { _, collector in
+            try tree.rename("old", to: "new")
+            let moved = await collector.first(within: .seconds(5)) { $0.kind == .renamed && $0.path == tree.path("new/inner/f") }
+            #expect(moved?.change.oldPath == tree.path("old/inner/f"))
+            // The watch on inner now stands for new/inner: a file written there is reported there.
+            try tree.write("new/inner/g", "after")
+            let created = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path.hasSuffix("/inner/g") }
+            #expect(created?.change.path == tree.path("new/inner/g"))
+            let renames = collector.all.filter { $0.change.kind == .renamed }.map(\.change.path).sorted()
+            #expect(renames == [tree.path("new"), tree.path("new/inner"), tree.path("new/inner/f")])
+        }
+    }
+
     @Test func outOfWatchesFallsBackToScanningWithoutMissingAChange() async throws {
         try tree.makeDirectory("w1/deep")
         try tree.makeDirectory("w2")

@@ -35,3 +35,39 @@ import Testing
         #expect(events.isEmpty)
     }
 }
+
+@Suite struct InotifyEventActionTests {
+    private func event(_ mask: Int32, name: String = "", watch: Int32 = 1) -> InotifyEvent {
+        InotifyEvent(watch: watch, mask: UInt32(bitPattern: mask), cookie: 0, name: name)
+    }
+
+    @Test func overflowMeansAFullRescanEvenWithoutAWatch() {
+        #expect(event(Int32(IN_Q_OVERFLOW), watch: -1).action(directory: nil) == .fullRescan)
+    }
+
+    @Test func eventsOfUnknownWatchesAreIgnored() {
+        #expect(event(Int32(IN_CREATE), name: "x").action(directory: nil) == .none)
+    }
+
+    @Test func filesAreRescannedAsEntries() {
+        for mask in [IN_CREATE, IN_MODIFY, IN_CLOSE_WRITE, IN_ATTRIB, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO] {
+            #expect(event(Int32(mask), name: "f").action(directory: "/r") == .rescan(.entry("/r/f")))
+        }
+    }
+
+    @Test func directoriesComingInAreWalkedAndGoingAwayAreUnwatched() {
+        let isDirectory = Int32(IN_ISDIR)
+        #expect(event(Int32(IN_CREATE) | isDirectory, name: "d").action(directory: "/r") == .rescan(.subtree("/r/d")))
+        #expect(event(Int32(IN_MOVED_TO) | isDirectory, name: "d").action(directory: "/r") == .rescan(.subtree("/r/d")))
+        #expect(event(Int32(IN_MOVED_FROM) | isDirectory, name: "d").action(directory: "/r") == .unwatchAndRescan("/r/d"))
+        #expect(event(Int32(IN_DELETE) | isDirectory, name: "d").action(directory: "/r") == .unwatchAndRescan("/r/d"))
+        #expect(event(Int32(IN_ATTRIB) | isDirectory, name: "d").action(directory: "/") == .rescan(.entry("/d")))
+    }
+
+    @Test func eventsOnTheWatchedDirectoryItself() {
+        #expect(event(Int32(IN_ATTRIB)).action(directory: "/r") == .rescan(.entry("/r")))
+        #expect(event(Int32(IN_DELETE_SELF)).action(directory: "/r") == .rescan(.subtree("/r")))
+        #expect(event(Int32(IN_MOVE_SELF)).action(directory: "/r") == .unwatchAndRescan("/r"))
+        #expect(event(Int32(IN_IGNORED)).action(directory: "/r") == .watchRemoved)
+    }
+}

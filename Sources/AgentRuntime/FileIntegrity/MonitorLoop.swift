@@ -67,32 +67,21 @@ struct MonitorLoop {
         } while clock.now < windowEnd && inotify.wait(wake: monitor.wake.readEnd, timeoutMilliseconds: 10)
     }
 
-    /// Turns one event into the scope to rescan (inotify(7) for the meaning of each bit).
+    /// Runs one event's ``InotifyEvent/Action``.
     private mutating func eventReceived(_ event: InotifyEvent, watches: WatchRegistry) {
-        if event.has(IN_Q_OVERFLOW) {
+        switch event.action(directory: watches.pathsByWatch[event.watch]) {
+        case .fullRescan:
             monitor.counters.withLock { $0.queueOverflows += 1 }
             fullRescanDue = clock.now
-            return
-        }
-        guard let directory = watches.pathsByWatch[event.watch] else { return }
-        if event.has(IN_IGNORED) { return watches.watchRemoved(event.watch) }
-        guard !event.name.isEmpty else {
-            if event.has(IN_DELETE_SELF) || event.has(IN_MOVE_SELF) {
-                if event.has(IN_MOVE_SELF) { watches.forgetSubtree(directory) }
-                pending.insert(.subtree(directory))
-            } else if event.has(IN_ATTRIB) {
-                pending.insert(.entry(directory))
-            }
-            return
-        }
-        let path = directory == "/" ? "/" + event.name : directory + "/" + event.name
-        if event.isDirectory, event.has(IN_MOVED_FROM) || event.has(IN_DELETE) {
+        case .watchRemoved:
+            watches.watchRemoved(event.watch)
+        case .rescan(let scope):
+            pending.insert(scope)
+        case .unwatchAndRescan(let path):
             watches.forgetSubtree(path)
             pending.insert(.subtree(path))
-        } else if event.isDirectory, event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
-            pending.insert(.subtree(path))
-        } else {
-            pending.insert(.entry(path))
+        case .none:
+            break
         }
     }
 
