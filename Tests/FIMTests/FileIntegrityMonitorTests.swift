@@ -110,6 +110,42 @@ import Testing
         }
     }
 
+    /// Polls `condition` every few milliseconds until it holds or `timeout` passes.
+    private func eventually(within timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !condition() {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    @Test func periodicFullRescansReportNothingWhenNothingChanged() async throws {
+        try tree.write("a", "steady")
+        try await withMonitor({ $0.rescanInterval = .milliseconds(100) }) { monitor, collector in
+            let rescanned = await eventually(within: .seconds(5)) { monitor.currentCounters.fullRescans >= 3 }
+            #expect(rescanned)
+            #expect(collector.all.allSatisfy { $0.change.kind == .inventory })
+        }
+    }
+
+    @Test func aRestartedMonitorReportsOnlyWhatChangedWhileItWasStopped() async throws {
+        try tree.write("a", "one")
+        try tree.write("b", "stays")
+        try await withMonitor { _, _ in }
+        try tree.overwrite("a", "two")
+        let monitor = try FileIntegrityMonitor(
+            configuration: FIMConfiguration(paths: [tree.root], rescanInterval: nil),
+            store: FIMStateStore(directory: tree.stateDirectory), logger: Logger(label: "fim-test"))
+        let collector = ChangeCollector(monitor.changes)
+        let running = Task { try await monitor.run() }
+        let modified = await collector.first(within: .seconds(5)) { $0.kind == .modified }
+        #expect(modified?.change.path == tree.path("a"))
+        #expect(collector.all.count == 1)
+        running.cancel()
+        try await running.value
+    }
+
     @Test func aRestartWithNothingChangedReportsNothing() async throws {
         try tree.write("a", "one")
         try await withMonitor { _, _ in }
