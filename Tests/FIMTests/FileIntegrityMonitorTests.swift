@@ -91,6 +91,30 @@ import Testing
         }
     }
 
+    @Test func aRootThatIsAFileIsWatchedEvenAfterBeingReplaced() async throws {
+        try tree.write("passwd", "one")
+        var configuration = FIMConfiguration(paths: [tree.path("passwd")], rescanInterval: nil)
+        configuration.unwatchedRescanInterval = .seconds(3600)
+        let monitor = try FileIntegrityMonitor(
+            configuration: configuration, store: FIMStateStore(directory: tree.stateDirectory), logger: Logger(label: "fim-test"))
+        let collector = ChangeCollector(monitor.changes)
+        let running = Task { try await monitor.run() }
+        _ = await collector.first(within: .seconds(5)) { $0.kind == .inventory }
+        try tree.overwrite("passwd", "two")
+        let inPlace = await collector.first(within: .seconds(2)) { $0.new?.sha256 == TemporaryTree.sha256("two") }
+        #expect(inPlace?.change.kind == .modified)
+        // Replaced the way editors and `useradd` do it: a new file renamed over the old one.
+        try tree.write("passwd.new", "three")
+        try tree.rename("passwd.new", to: "passwd")
+        let replaced = await collector.first(within: .seconds(2)) { $0.new?.sha256 == TemporaryTree.sha256("three") }
+        #expect(replaced?.change.kind == .modified)
+        try tree.overwrite("passwd", "four")
+        let afterReplacement = await collector.first(within: .seconds(2)) { $0.new?.sha256 == TemporaryTree.sha256("four") }
+        #expect(afterReplacement?.change.kind == .modified)
+        running.cancel()
+        try await running.value
+    }
+
     @Test func outOfWatchesFallsBackToScanningWithoutMissingAChange() async throws {
         try tree.makeDirectory("w1/deep")
         try tree.makeDirectory("w2")

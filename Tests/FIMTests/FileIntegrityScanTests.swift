@@ -135,4 +135,11 @@ import Testing
         let report = try FileIntegrityScan.run(FIMConfiguration(paths: [tree.root]), store: FIMStateStore(directory: tree.stateDirectory))
         #expect(report.statistics.undecodableNames == 1)
     }
+
+    @Test func nestedAndRespelledRootsReportEachFileOnce() throws {
+        try tree.makeDirectory("sub")
+        try tree.write("sub/f", "x")
+        let inventory = try scan { $0.paths = [tree.path("sub"), tree.root, tree.root + "/./"] }
+        #expect(inventory.map(\.path) == [tree.root, tree.path("sub"), tree.path("sub/f")])
+    }
 }

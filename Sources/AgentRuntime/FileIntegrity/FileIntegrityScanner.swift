@@ -17,7 +17,8 @@ public final class FileIntegrityScanner {
     }
 
     /// Resolves configured paths to absolute, symlink-free paths (realpath(3)), so snapshot
-    /// keys are the same whatever spelling the configuration used.
+    /// keys are the same whatever spelling the configuration used, and drops paths inside
+    /// another configured path (`/etc` and `/etc/ssl`), so no file is reported twice.
     /// - Throws: ``FIMError`` `.rootMissing` for a path that does not exist.
     public static func normalizedRoots(_ paths: [String]) throws -> [String] {
         var roots: [String] = []
@@ -27,7 +28,7 @@ public final class FileIntegrityScanner {
             let root = String(cString: resolved)
             if !roots.contains(root) { roots.append(root) }
         }
-        return roots
+        return roots.filter { root in !roots.contains { $0 != root && FileSnapshot.path(root, isWithin: $0) } }
     }
 
     /// Scans every root.

@@ -14,6 +14,12 @@ struct Inotify {
         | UInt32(IN_MOVED_FROM) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
         | UInt32(IN_DONT_FOLLOW) | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
 
+    /// The events a watch on a root that is a file asks for: its content, its attributes, and
+    /// its replacement (an editor's rename over it ends the watch with IN_DELETE_SELF or IN_MOVE_SELF).
+    static let fileMask: UInt32 =
+        UInt32(IN_MODIFY) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_ATTRIB) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
+        | UInt32(IN_DONT_FOLLOW)
+
     /// inotify_init1(IN_CLOEXEC | IN_NONBLOCK): reads never block; poll(2) waits.
     static func open() -> Result<Inotify, Errno> {
         let descriptor = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
@@ -22,8 +28,8 @@ struct Inotify {
 
     /// inotify_add_watch(2). Watching an inode already watched returns its existing descriptor.
     /// ENOSPC means `fs.inotify.max_user_watches` is reached.
-    func addWatch(_ path: String) -> Result<Int32, Errno> {
-        let watch = inotify_add_watch(descriptor, path, Self.directoryMask)
+    func addWatch(_ path: String, mask: UInt32 = directoryMask) -> Result<Int32, Errno> {
+        let watch = inotify_add_watch(descriptor, path, mask)
         return watch >= 0 ? .success(watch) : .failure(Errno(errno))
     }
 

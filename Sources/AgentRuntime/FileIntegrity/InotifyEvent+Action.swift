@@ -25,7 +25,8 @@ extension InotifyEvent {
         guard !name.isEmpty else {
             if has(IN_MOVE_SELF) { return .unwatchAndRescan(directory) }
             if has(IN_DELETE_SELF) { return .rescan(.subtree(directory)) }
-            return has(IN_ATTRIB) ? .rescan(.entry(directory)) : .none
+            // IN_MODIFY and IN_CLOSE_WRITE without a name come from a watched root that is a file.
+            return has(IN_ATTRIB) || has(IN_MODIFY) || has(IN_CLOSE_WRITE) ? .rescan(.entry(directory)) : .none
         }
         let path = directory == "/" ? "/" + name : directory + "/" + name
         guard isDirectory else { return .rescan(.entry(path)) }

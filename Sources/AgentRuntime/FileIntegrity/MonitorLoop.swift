@@ -74,7 +74,10 @@ struct MonitorLoop {
             monitor.counters.withLock { $0.queueOverflows += 1 }
             fullRescanDue = clock.now
         case .watchRemoved:
-            watches.watchRemoved(event.watch)
+            // A root's watch ends when the root is replaced: rescanning it watches the new one.
+            if let path = watches.watchRemoved(event.watch), monitor.configuration.paths.contains(path) {
+                pending.insert(.entry(path))
+            }
         case .rescan(let scope):
             pending.insert(scope)
         case .unwatchAndRescan(let path):
@@ -128,6 +131,9 @@ struct MonitorLoop {
     /// Hands `changes` to the consumer and adopts `next` as the state, unless the consumer's
     /// buffer is full: then the state stays as it was and a full rescan reports them again.
     private mutating func commit(_ changes: [FileChange], next: FileIntegrityState, watches: WatchRegistry) {
+        for root in monitor.configuration.paths where next.snapshot[root].map({ $0.type != .directory }) ?? false {
+            watches.watchFileRoot(root)
+        }
         monitor.counters.withLock {
             $0.watches = watches.watchCount
             $0.unwatchedDirectories = watches.unwatchedDirectories.count

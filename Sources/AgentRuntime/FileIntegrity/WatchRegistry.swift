@@ -29,9 +29,19 @@ final class WatchRegistry {
 
     /// Watches `directory`, or records it as unwatched when no watch is left.
     func watch(_ directory: String) {
+        watch(directory, mask: Inotify.directoryMask)
+    }
+
+    /// Watches a root that is not a directory (a single file such as /etc/passwd). Called again
+    /// after every rescan, because replacing the file (rename over it) ends its watch.
+    func watchFileRoot(_ path: String) {
+        watch(path, mask: Inotify.fileMask)
+    }
+
+    private func watch(_ directory: String, mask: UInt32) {
         if watchesByPath[directory] != nil { return }
         guard pathsByWatch.count < limit else { return markUnwatched(directory, reason: "max_watches") }
-        switch inotify.addWatch(directory) {
+        switch inotify.addWatch(directory, mask: mask) {
         case .success(let watch):
             if let previous = pathsByWatch[watch] { watchesByPath[previous] = nil }
             pathsByWatch[watch] = directory
@@ -45,9 +55,12 @@ final class WatchRegistry {
     }
 
     /// Forgets a watch the kernel removed (IN_IGNORED after the directory was deleted).
-    func watchRemoved(_ watch: Int32) {
-        guard let path = pathsByWatch.removeValue(forKey: watch) else { return }
+    /// - Returns: the path it stood for.
+    @discardableResult
+    func watchRemoved(_ watch: Int32) -> String? {
+        guard let path = pathsByWatch.removeValue(forKey: watch) else { return nil }
         if watchesByPath[path] == watch { watchesByPath[path] = nil }
+        return path
     }
 
     /// Drops the watches and unwatched entries at or below `path` (a directory moved away:
