@@ -1,5 +1,6 @@
 import AgentRuntime
 import FileIntegrity
+import Glibc
 import Logging
 import Testing
 
@@ -35,6 +36,26 @@ import Testing
             let arrival = try #require(found)
             #expect(written.duration(to: arrival.instant) < .seconds(1))
             #expect(arrival.change.new?.sha256 == TemporaryTree.sha256("hello"))
+        }
+    }
+
+    @Test func aFileWrittenInChunksIsReportedOnceWithItsFinalContent() async throws {
+        try await withMonitor { _, collector in
+            // Created and written through one descriptor: IN_CREATE, IN_MODIFY…, then one IN_CLOSE_WRITE.
+            let descriptor = open(tree.path("chunked"), O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            try #require(descriptor >= 0)
+            var content = ""
+            for chunk in ["first ", "second ", "third"] {
+                _ = chunk.withCString { write(descriptor, $0, strlen($0)) }
+                content += chunk
+                // The writer pauses between chunks (longer than the 50 ms batch window): the
+                // stimulus under test, not a wait for the monitor.
+                try await Task.sleep(for: .milliseconds(80))
+            }
+            close(descriptor)
+            let final = await collector.first(within: .seconds(5)) { $0.new?.sha256 == TemporaryTree.sha256(content) }
+            #expect(final?.change.kind == .created)
+            #expect(collector.all.filter { $0.change.path == tree.path("chunked") }.count == 1)
         }
     }
 

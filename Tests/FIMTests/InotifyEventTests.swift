@@ -50,9 +50,15 @@ import Testing
     }
 
     @Test func filesAreRescannedAsEntries() {
-        for mask in [IN_CREATE, IN_MODIFY, IN_CLOSE_WRITE, IN_ATTRIB, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO] {
+        for mask in [IN_CLOSE_WRITE, IN_ATTRIB, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO] {
             #expect(event(Int32(mask), name: "f").action(directory: "/r") == .rescan(.entry("/r/f")))
         }
+    }
+
+    @Test func filesBeingWrittenWaitForTheirClose() {
+        #expect(event(Int32(IN_CREATE), name: "f").action(directory: "/r") == .rescanAfterWrite("/r/f"))
+        #expect(event(Int32(IN_MODIFY), name: "f").action(directory: "/r") == .rescanAfterWrite("/r/f"))
+        #expect(event(Int32(IN_MODIFY) | Int32(IN_CLOSE_WRITE), name: "f").action(directory: "/r") == .rescan(.entry("/r/f")))
     }
 
     @Test func directoriesComingInAreWalkedAndGoingAwayAreUnwatched() {

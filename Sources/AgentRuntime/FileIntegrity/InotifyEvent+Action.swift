@@ -10,6 +10,10 @@ extension InotifyEvent {
         /// IN_IGNORED: the kernel removed the watch (its directory is gone).
         case watchRemoved
         case rescan(RescanScope)
+        /// A file was created or written and is not closed yet (IN_CREATE, IN_MODIFY without
+        /// IN_CLOSE_WRITE): rescan it once the writer closes it, or after a settle time, so a
+        /// file written in many chunks is hashed and reported once, not once per chunk.
+        case rescanAfterWrite(String)
         /// A directory moved away or moved itself: drop the watches below it (they would report
         /// under the old path), then rescan where it was. Where it went gets its own event.
         case unwatchAndRescan(String)
@@ -29,7 +33,10 @@ extension InotifyEvent {
             return has(IN_ATTRIB) || has(IN_MODIFY) || has(IN_CLOSE_WRITE) ? .rescan(.entry(directory)) : .none
         }
         let path = directory == "/" ? "/" + name : directory + "/" + name
-        guard isDirectory else { return .rescan(.entry(path)) }
+        guard isDirectory else {
+            let writing = (has(IN_CREATE) || has(IN_MODIFY)) && !has(IN_CLOSE_WRITE)
+            return writing ? .rescanAfterWrite(path) : .rescan(.entry(path))
+        }
         if has(IN_MOVED_FROM) || has(IN_DELETE) { return .unwatchAndRescan(path) }
         if has(IN_CREATE) || has(IN_MOVED_TO) { return .rescan(.subtree(path)) }
         return .rescan(.entry(path))

@@ -10,12 +10,17 @@ struct MonitorLoop {
     /// Least time between two state saves while changes keep coming; a crash in between
     /// re-reports those changes on restart rather than losing them.
     static let saveInterval: Duration = .seconds(5)
+    /// Longest wait for the writer of a file to close it before hashing it anyway; below one
+    /// second, so a change is reported within a second even when the writer keeps the file open.
+    static let writeSettleTime: Duration = .milliseconds(400)
 
     private let monitor: FileIntegrityMonitor
     private let scanner: FileIntegrityScanner
     private let clock = ContinuousClock()
     private var state = FileIntegrityState()
     private var pending: Set<RescanScope> = []
+    /// Files created or written and not closed yet, with when that was first seen.
+    private var beingWritten: [String: ContinuousClock.Instant] = [:]
     private var fullRescanDue: ContinuousClock.Instant?
     private var unwatchedRescanDue: ContinuousClock.Instant
     private var lastSave: ContinuousClock.Instant
@@ -79,7 +84,10 @@ struct MonitorLoop {
                 pending.insert(.entry(path))
             }
         case .rescan(let scope):
+            if case .entry(let path) = scope { beingWritten[path] = nil }
             pending.insert(scope)
+        case .rescanAfterWrite(let path):
+            if beingWritten[path] == nil { beingWritten[path] = clock.now }
         case .unwatchAndRescan(let path):
             watches.forgetSubtree(path)
             pending.insert(.subtree(path))
@@ -90,6 +98,10 @@ struct MonitorLoop {
 
     private mutating func runDueScans(watches: WatchRegistry) {
         let now = clock.now
+        for (path, since) in beingWritten where since.advanced(by: Self.writeSettleTime) <= now {
+            beingWritten[path] = nil
+            pending.insert(.entry(path))
+        }
         if let due = fullRescanDue, due <= now {
             pending = []
             rescanAll(watches: watches, rateLimited: true)
@@ -159,6 +171,7 @@ struct MonitorLoop {
         let now = clock.now
         var due = unwatchedRescanDue
         if let full = fullRescanDue { due = min(due, full) }
+        if let writing = beingWritten.values.min() { due = min(due, writing.advanced(by: Self.writeSettleTime)) }
         let wait = max(now.duration(to: due), .zero)
         let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
         return Int32(min(max(milliseconds, 1), 1000))
