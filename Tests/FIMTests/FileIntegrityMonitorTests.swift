@@ -191,6 +191,24 @@ import Testing
         try await running.value
     }
 
+    @Test func aBatchTheConsumerHasNoRoomForIsReportedLaterNotLost() async throws {
+        var configuration = FIMConfiguration(paths: [tree.root], rescanInterval: nil)
+        configuration.unwatchedRescanInterval = .milliseconds(200)
+        let monitor = try FileIntegrityMonitor(
+            configuration: configuration, store: FIMStateStore(directory: tree.stateDirectory),
+            logger: Logger(label: "fim-test"), bufferedBatches: 1)
+        let running = Task { try await monitor.run() }
+        // Nobody consumes yet: the inventory takes the only buffer slot.
+        #expect(await eventually(within: .seconds(5)) { monitor.currentCounters.fullRescans >= 1 })
+        try tree.write("late", "kept for later")
+        #expect(await eventually(within: .seconds(5)) { monitor.currentCounters.droppedBatches >= 1 })
+        let collector = ChangeCollector(monitor.changes)
+        let late = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("late") }
+        #expect(late?.change.new?.sha256 == TemporaryTree.sha256("kept for later"))
+        running.cancel()
+        try await running.value
+    }
+
     @Test func aRestartWithNothingChangedReportsNothing() async throws {
         try tree.write("a", "one")
         try await withMonitor { _, _ in }
