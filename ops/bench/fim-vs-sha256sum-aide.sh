@@ -30,7 +30,9 @@ command -v aide >/dev/null || { echo "aide is not installed: apt-get install aid
 mkdir -p "$WORK" "$OUT"
 
 echo "== building herdwatch-agent (release)"
-(cd "$REPO" && swift build -c release --product herdwatch-agent >/dev/null)
+if ! build_log=$(cd "$REPO" && swift build -c release --product herdwatch-agent 2>&1); then
+    echo "$build_log" >&2; exit 1
+fi
 AGENT="$REPO/.build/release/herdwatch-agent"
 
 echo "== trees in $WORK"

@@ -28,6 +28,7 @@ public final class FileIntegrityMonitor: Sendable {
         public var fullRescans = 0
         public var partialRescans = 0
         public var unwatchedRescans = 0
+        public var stateSaveFailures = 0
     }
 
     /// Batches of changes: the first scan's inventory (or changes since the stored state), then one batch per rescan.
@@ -59,6 +60,9 @@ public final class FileIntegrityMonitor: Sendable {
     public var currentCounters: Counters { counters.withLock { $0 } }
 
     /// Runs until the task is cancelled, then saves the state and finishes ``changes``.
+    ///
+    /// Cancellation is seen between scans: a first scan of a large tree finishes before the
+    /// monitor stops.
     /// - Throws: ``FIMError`` or ``StateFileError`` when the state cannot be loaded or inotify is unavailable.
     public func run() async throws {
         let thread = Mutex<ReaderThread?>(nil)

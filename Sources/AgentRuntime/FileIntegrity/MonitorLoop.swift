@@ -43,8 +43,7 @@ struct MonitorLoop {
         let watches = WatchRegistry(inotify: inotify, limit: monitor.configuration.maxWatches, logger: monitor.logger)
         state = try monitor.store.load() ?? FileIntegrityState()
         rescanAll(watches: watches, rateLimited: false)
-        try monitor.store.save(state)
-        unsaved = false
+        save()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
         defer { buffer.deallocate() }
         while !monitor.wake.isSignaled {
@@ -52,15 +51,24 @@ struct MonitorLoop {
                 collectEvents(inotify: inotify, watches: watches, buffer: buffer)
             }
             runDueScans(watches: watches)
-            if unsaved, lastSave.duration(to: clock.now) >= Self.saveInterval { try save() }
+            if unsaved, lastSave.duration(to: clock.now) >= Self.saveInterval { save() }
         }
-        if unsaved { try save() }
+        if unsaved { save() }
     }
 
-    private mutating func save() throws {
-        try monitor.store.save(state)
+    /// Saves the state; a failure (a full disk) is logged and retried after ``saveInterval``
+    /// rather than stopping the monitor: watching goes on, and a restart before a successful
+    /// save re-reports the changes since the last one.
+    private mutating func save() {
         lastSave = clock.now
-        unsaved = false
+        do {
+            try monitor.store.save(state)
+            unsaved = false
+        } catch {
+            unsaved = true
+            monitor.counters.withLock { $0.stateSaveFailures += 1 }
+            monitor.logger.error("FIM state not saved", metadata: ["fim.error": "\(error)"])
+        }
     }
 
     /// Reads events until none arrive for a moment or the batch window closes.
