@@ -209,6 +209,23 @@ import Testing
         try await running.value
     }
 
+    @Test func eventsDuringASlowRateLimitedRescanAreReadAndReported() async throws {
+        try tree.write("big", String(repeating: "x", count: 1_500_000))
+        try await withMonitor({
+            $0.rescanInterval = .milliseconds(100)
+            $0.rescanRateMegabytesPerSecond = 1
+        }) { monitor, collector in
+            // The first rate-limited rescan starts 100 ms after the first scan and holds to
+            // 1 MB/s, so it hashes `big` for about 1.5 s; the write below lands inside it.
+            try await Task.sleep(for: .milliseconds(400))
+            try tree.write("during", "written mid-rescan")
+            let during = await collector.first(within: .seconds(10)) { $0.kind == .created && $0.path == tree.path("during") }
+            #expect(during?.change.new?.sha256 == TemporaryTree.sha256("written mid-rescan"))
+            #expect(monitor.currentCounters.eventsReadDuringRescans >= 1)
+            #expect(monitor.currentCounters.queueOverflows == 0)
+        }
+    }
+
     @Test func aRestartWithNothingChangedReportsNothing() async throws {
         try tree.write("a", "one")
         try await withMonitor { _, _ in }

@@ -29,6 +29,8 @@ public final class FileIntegrityMonitor: Sendable {
         public var partialRescans = 0
         public var unwatchedRescans = 0
         public var stateSaveFailures = 0
+        /// inotify events read while a rate-limited rescan paused (handled after it).
+        public var eventsReadDuringRescans = 0
     }
 
     /// Batches of changes: the first scan's inventory (or changes since the stored state), then one batch per rescan.

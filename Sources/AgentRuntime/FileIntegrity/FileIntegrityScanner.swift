@@ -35,15 +35,18 @@ public final class FileIntegrityScanner {
     /// - Parameters:
     ///   - rateLimit: the hashing budget in bytes per second, or nil for as fast as the disk goes.
     ///   - directoryListed: called with every directory listed (to add inotify watches).
+    ///   - pause: waits out a rate-limit pause; nanosleep(2) when nil. The monitor reads inotify
+    ///     events meanwhile, so a long rescan does not let the kernel's event queue overflow.
     public func scanAll(
-        rateLimit bytesPerSecond: Double? = nil, directoryListed: ((String) -> Void)? = nil
+        rateLimit bytesPerSecond: Double? = nil, directoryListed: ((String) -> Void)? = nil,
+        pause: ((Duration) -> Void)? = nil
     ) -> (snapshot: FileSnapshot, statistics: ScanStatistics) {
         if let bytesPerSecond {
             let clock = ContinuousClock()
             var limiter = ScanRateLimiter(bytesPerSecond: bytesPerSecond, start: clock.now)
             hasher.bytesRead = { count in
-                let pause = limiter.bytesRead(count, at: clock.now)
-                if pause > .zero { Self.sleep(pause) }
+                let wait = limiter.bytesRead(count, at: clock.now)
+                if wait > .zero { (pause ?? Self.sleep)(wait) }
             }
         }
         defer { hasher.bytesRead = nil }

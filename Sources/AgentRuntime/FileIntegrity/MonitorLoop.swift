@@ -50,7 +50,7 @@ struct MonitorLoop {
             if inotify.wait(wake: monitor.wake.readEnd, timeoutMilliseconds: timeoutMilliseconds()) {
                 collectEvents(inotify: inotify, watches: watches, buffer: buffer)
             }
-            runDueScans(watches: watches)
+            runDueScans(watches: watches, inotify: inotify, buffer: buffer)
             if unsaved, lastSave.duration(to: clock.now) >= Self.saveInterval { save() }
         }
         if unsaved { save() }
@@ -104,7 +104,7 @@ struct MonitorLoop {
         }
     }
 
-    private mutating func runDueScans(watches: WatchRegistry) {
+    private mutating func runDueScans(watches: WatchRegistry, inotify: Inotify, buffer: UnsafeMutableRawBufferPointer) {
         let now = clock.now
         for (path, since) in beingWritten where since.advanced(by: Self.writeSettleTime) <= now {
             beingWritten[path] = nil
@@ -112,7 +112,12 @@ struct MonitorLoop {
         }
         if let due = fullRescanDue, due <= now {
             pending = []
-            rescanAll(watches: watches, rateLimited: true)
+            let inbox = rescanAll(watches: watches, rateLimited: true, inotify: inotify, buffer: buffer)
+            for event in inbox.events { eventReceived(event, watches: watches) }
+            if inbox.overflowed {
+                monitor.counters.withLock { $0.queueOverflows += 1 }
+                fullRescanDue = clock.now
+            }
         }
         if !pending.isEmpty {
             let scopes = pending.sorted { $0.path < $1.path }
@@ -130,15 +135,31 @@ struct MonitorLoop {
         }
     }
 
-    private mutating func rescanAll(watches: WatchRegistry, rateLimited: Bool) {
+    /// A full rescan. When `inotify` is given, rate-limit pauses read its events into the
+    /// returned inbox, to be handled after the rescan.
+    @discardableResult
+    private mutating func rescanAll(
+        watches: WatchRegistry, rateLimited: Bool, inotify: Inotify? = nil, buffer: UnsafeMutableRawBufferPointer? = nil
+    ) -> EventInbox {
         let configuration = monitor.configuration
         let rate = rateLimited ? configuration.rescanRateMegabytesPerSecond.map { $0 * 1e6 } : nil
-        let (snapshot, _) = scanner.scanAll(rateLimit: rate, directoryListed: watches.watch)
+        let inbox = EventInbox()
+        var pause: ((Duration) -> Void)?
+        if let inotify, let buffer {
+            let wake = monitor.wake
+            let counters = monitor
+            pause = { duration in
+                let read = inbox.readEvents(from: inotify, into: buffer, for: duration, wake: wake)
+                if read > 0 { counters.counters.withLock { $0.eventsReadDuringRescans += read } }
+            }
+        }
+        let (snapshot, _) = scanner.scanAll(rateLimit: rate, directoryListed: watches.watch, pause: pause)
         var next = state
         let changes = next.scanCompleted(snapshot, roots: configuration.paths)
         monitor.counters.withLock { $0.fullRescans += 1 }
         fullRescanDue = configuration.rescanInterval.map { clock.now.advanced(by: $0) }
         commit(changes, next: next, watches: watches)
+        return inbox
     }
 
     private mutating func rescan(_ scopes: [RescanScope], watches: WatchRegistry) {
