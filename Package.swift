@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Pure cores: no sockets, no libpq, no logging.
@@ -29,6 +30,7 @@ let package = Package(
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "FleetSimulator", dependencies: ["FleetModel", "CivilTime"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
+        .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
 
         // PostgreSQL through libpq.
         .systemLibrary(
@@ -51,7 +53,8 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AuditCore", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                "AuditCore", "FileIntegrity", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FleetModel", "Settings",
+                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,5 +132,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel", "AuditCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FileIntegrityTests", dependencies: ["FileIntegrity"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FIMTests",
+            dependencies: ["AgentRuntime", "FileIntegrity", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

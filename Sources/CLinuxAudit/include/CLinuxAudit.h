@@ -39,4 +39,11 @@ static inline uint32_t herdwatch_audit_greater_than_or_equal(void) { return AUDI
 /// AUDIT_UID_UNSET: the auid of a process that never logged in, `auid=unset` (linux/audit.h).
 static inline uint32_t herdwatch_audit_uid_unset(void) { return AUDIT_UID_UNSET; }
 
+// File integrity: what Glibc's Swift module leaves out.
+/// O_NOATIME (open(2)): read without updating atime. A _GNU_SOURCE flag, so shim.c supplies it.
+int herdwatch_o_noatime(void);
+/// statfs(2) `f_type`, the file system's magic number (linux/magic.h); -1 with errno set on failure.
+/// <sys/statfs.h> is not part of Glibc's Swift module.
+long herdwatch_statfs_type(const char *path);
+
 #endif
