@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Pure cores: no sockets, no libpq, no logging.
@@ -26,6 +27,12 @@ let package = Package(
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "FleetSimulator", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
+        // Secret redaction before anything leaves the host: pure, keyed markers through HMAC-SHA256.
+        .target(
+            name: "Redaction",
+            dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
 
         // PostgreSQL through libpq.
         .systemLibrary(
@@ -106,6 +113,7 @@ let package = Package(
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
         .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )
