@@ -114,6 +114,7 @@ let package = Package(
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
         .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )
