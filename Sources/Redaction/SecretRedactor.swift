@@ -24,6 +24,12 @@ public struct SecretRedactor: Sendable {
     let scopedOptions: [String: Set<String>]
     /// Glued option prefixes (`-p`), by executable basename.
     let gluedOptions: [String: [String]]
+    /// Lookups are skipped for arguments that cannot be option names, so that a long argument
+    /// is not hashed as well as scanned.
+    let longestOptionName: Int
+    let optionFirstBytes: Set<UInt8>
+    /// Executables that have scoped rules: inside `sh -c "…"`, a word naming one starts its command.
+    let programNames: Set<String>
     let scanner: SecretScanner
     let markers: RedactionMarker
 
@@ -58,6 +64,10 @@ public struct SecretRedactor: Sendable {
         self.options = options
         self.scopedOptions = scoped
         self.gluedOptions = glued
+        let allNames = options.union(scoped.values.joined())
+        self.longestOptionName = allNames.map(\.utf8.count).max() ?? 0
+        self.optionFirstBytes = Set(allNames.compactMap(\.utf8.first))
+        self.programNames = Set(scoped.keys).union(glued.keys)
         self.scanner = scanner
         self.markers = RedactionMarker(key: Array(key))
     }
@@ -76,8 +86,8 @@ public struct SecretRedactor: Sendable {
             if argvIsProctitle {
                 // The common case (proctitle is argv joined by spaces, under the kernel's
                 // 128-byte cut): reuse argv, so one secret has one marker in both fields.
-                let redacted = event.process.argv.joined(separator: " ")
-                if redacted != proctitle {
+                if count > 0 {
+                    let redacted = event.process.argv.joined(separator: " ")
                     count += markerCount(redacted) - markerCount(proctitle)
                     event.process.proctitle = redacted
                 }
@@ -97,53 +107,6 @@ public struct SecretRedactor: Sendable {
         return count
     }
 
-    /// Redacts a command line: options by position for `programs`, then the text of each argument.
-    /// - Returns: how many values were replaced.
-    func redact(arguments argv: inout [String], programs: Programs) -> Int {
-        var count = 0
-        let scoped = programs.union(scopedOptions)
-        let glued = programs.union(gluedOptions)
-        var k = 0
-        while k < argv.count {
-            let arg = argv[k]
-            if k > 0, let first = arg.utf8.first {
-                if options.contains(arg) || (scoped?.contains(arg) ?? false) {
-                    // `--password value`: the whole next argument is the secret.
-                    if k + 1 < argv.count, !argv[k + 1].isEmpty, !argv[k + 1].hasPrefix("[REDACTED:") {
-                        argv[k + 1] = replacing(argv[k + 1], spans: [0..<argv[k + 1].utf8.count])
-                        count += 1
-                    }
-                    k += 2
-                    continue
-                }
-                if let eq = arg.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                    let name = String(arg[..<eq])
-                    if options.contains(name) || (scoped?.contains(name) ?? false) {
-                        let start = arg.utf8.distance(from: arg.utf8.startIndex, to: eq) + 1
-                        let end = arg.utf8.count
-                        if start < end, !arg.utf8.dropFirst(start).starts(with: RedactionMarker.prefix) {
-                            argv[k] = replacing(arg, spans: [start..<end])
-                            count += 1
-                        }
-                        k += 1
-                        continue
-                    }
-                }
-                if first == UInt8(ascii: "-"), let glued, let prefix = glued.first(where: { Self.isGlued(arg, $0) }) {
-                    if !arg.utf8.dropFirst(prefix.utf8.count).starts(with: RedactionMarker.prefix) {
-                        argv[k] = replacing(arg, spans: [prefix.utf8.count..<arg.utf8.count])
-                        count += 1
-                    }
-                    k += 1
-                    continue
-                }
-            }
-            count += redact(text: &argv[k])
-            k += 1
-        }
-        return count
-    }
-
     /// Redacts the secrets that ``SecretScanner`` finds in `text`.
     func redact(text: inout String?) -> Int {
         guard text != nil else { return 0 }
@@ -151,17 +114,7 @@ public struct SecretRedactor: Sendable {
     }
 
     /// Redacts the secrets that ``SecretScanner`` finds in `text`.
-    func redact(text: inout String) -> Int {
-        guard !scanner.isEmpty, !text.isEmpty else { return 0 }
-        var spans: [Range<Int>] = []
-        let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { scanner.scan($0, into: &spans) }
-        if scanned == nil {
-            Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: &spans) }
-        }
-        guard !spans.isEmpty else { return 0 }
-        text = replacing(text, spans: spans)
-        return spans.count
-    }
+    func redact(text: inout String) -> Int { scan(&text).count }
 
     /// `text` with each byte range in `spans` (ordered, disjoint) replaced by its marker.
     func replacing(_ text: String, spans: [Range<Int>]) -> String {

@@ -20,11 +20,15 @@ struct SecretScanner: Sendable {
     }
 
     /// Appends the byte ranges of the secrets in `b` to `spans`, in order and without overlap.
-    func scan(_ b: UnsafeBufferPointer<UInt8>, into spans: inout [Range<Int>]) {
+    /// - Returns: whether `b` has a space outside the secrets (then it may be a shell command).
+    @discardableResult
+    func scan(_ b: UnsafeBufferPointer<UInt8>, into spans: inout [Range<Int>]) -> Bool {
         let n = b.count
         var i = 0
+        var hasSpace = false
         while i < n {
             guard Self.isWord(b[i]) else {
+                if b[i] == UInt8(ascii: " ") { hasSpace = true }
                 i += 1
                 continue
             }
@@ -66,6 +70,7 @@ struct SecretScanner: Sendable {
                 i = range.upperBound
             }
         }
+        return hasSpace
     }
 
     // MARK: Rules

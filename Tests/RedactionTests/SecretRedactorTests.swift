@@ -159,3 +159,22 @@ func redacted(_ argv: [String], exe: String? = nil) -> ([String], Int) {
 extension String {
     func prefixed(_ prefix: String) -> String { prefix + self }
 }
+
+@Suite struct ShellCommandTests {
+    @Test func commandsInsideAShellScriptAreScopedByTheirOwnProgram() {
+        #expect(redacted(["sh", "-c", "cd /srv && mysql -uroot -phunter2 shop"])
+            == (["sh", "-c", "cd /srv && mysql -uroot -p\(m("hunter2")) shop"], 1))
+        #expect(redacted(["bash", "-c", "tool --password s3 --verbose; ssh -p 22 h"])
+            == (["bash", "-c", "tool --password \(m("s3")) --verbose; ssh -p 22 h"], 1))
+        #expect(redacted(["sh", "-c", "mkdir -p /x && /usr/bin/sshpass -p pw ssh h"])
+            == (["sh", "-c", "mkdir -p /x && /usr/bin/sshpass -p \(m("pw")) ssh h"], 1))
+        #expect(redacted(["sh", "-c", "ssh -p2222 h"]) == (["sh", "-c", "ssh -p2222 h"], 0))
+    }
+
+    @Test func proctitleOfAShellScriptMatchesArgv() {
+        let argv = ["sh", "-c", "mysql -pabc db"]
+        var e = event(argv, proctitle: argv.joined(separator: " "))
+        #expect(redactor.redact(&e) == 2)
+        #expect(e.process.proctitle == "sh -c mysql -p\(m("abc")) db")
+    }
+}
