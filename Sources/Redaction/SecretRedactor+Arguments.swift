@@ -8,8 +8,10 @@ extension SecretRedactor {
     /// - Returns: how many values were replaced.
     func redact(arguments argv: inout [String], programs: Programs, nested: Bool = false) -> Int {
         var count = 0
-        var scoped = programs.union(scopedOptions)
-        var glued = programs.union(gluedOptions)
+        // Looked up at the first argument that needs them: most command lines never do.
+        var resolved = false
+        var scoped: Set<String>? = nil
+        var glued: [String]? = nil
         var k = 0
         while k < argv.count {
             let arg = argv[k]
@@ -18,58 +20,108 @@ extension SecretRedactor {
                 continue
             }
             if nested, first != UInt8(ascii: "-"), !programNames.isEmpty {
-                let program = Programs(exe: arg, argv0: nil)
-                if let name = program.exe, programNames.contains(String(name)) {
-                    scoped = program.union(scopedOptions)
-                    glued = program.union(gluedOptions)
+                let name = Programs.basename(arg)
+                if name.utf8.count <= longestProgramName, programNames.contains(String(name)) {
+                    (scoped, glued) = Programs(exe: arg, argv0: nil).lookUp(scopedOptions, gluedOptions)
+                    resolved = true
                     k += 1
                     continue
                 }
             }
-            if k > 0 || nested {
-                if let name = optionName(arg, first: first), isOption(name, scoped) {
-                    if name.utf8.count == arg.utf8.count {
-                        // `--password value`: the whole next argument is the secret.
-                        if k + 1 < argv.count, !argv[k + 1].isEmpty, !argv[k + 1].hasPrefix("[REDACTED:") {
-                            argv[k + 1] = replacing(argv[k + 1], spans: [0..<argv[k + 1].utf8.count])
+            if k > 0 || nested, first == UInt8(ascii: "-") || optionFirstBytes.contains(first) {
+                if let name = optionName(arg, first: first), optionNames.contains(String(name)) {
+                    if !resolved {
+                        (scoped, glued) = programs.lookUp(scopedOptions, gluedOptions)
+                        resolved = true
+                    }
+                    if isOption(name, scoped) {
+                        if name.utf8.count == arg.utf8.count {
+                            // `--password value`: the whole next argument is the secret.
+                            if k + 1 < argv.count, !argv[k + 1].isEmpty, !argv[k + 1].utf8.starts(with: RedactionMarker.prefix) {
+                                argv[k + 1] = replacing(argv[k + 1], spans: [0..<argv[k + 1].utf8.count])
+                                count += 1
+                            }
+                            k += 2
+                            continue
+                        }
+                        // `--password=value`.
+                        let start = name.utf8.count + 1
+                        if start < arg.utf8.count, !arg.utf8.dropFirst(start).starts(with: RedactionMarker.prefix) {
+                            argv[k] = replacing(arg, spans: [start..<arg.utf8.count])
                             count += 1
                         }
-                        k += 2
+                        k += 1
                         continue
                     }
-                    // `--password=value`.
-                    let start = name.utf8.count + 1
-                    if start < arg.utf8.count, !arg.utf8.dropFirst(start).starts(with: RedactionMarker.prefix) {
-                        argv[k] = replacing(arg, spans: [start..<arg.utf8.count])
-                        count += 1
-                    }
-                    k += 1
-                    continue
                 }
-                if first == UInt8(ascii: "-"), let glued, let prefix = glued.first(where: { Self.isGlued(arg, $0) }) {
-                    if !arg.utf8.dropFirst(prefix.utf8.count).starts(with: RedactionMarker.prefix) {
-                        argv[k] = replacing(arg, spans: [prefix.utf8.count..<arg.utf8.count])
-                        count += 1
+                if first == UInt8(ascii: "-"), gluedPrefixes.contains(where: { Self.isGlued(arg, $0) }) {
+                    if !resolved {
+                        (scoped, glued) = programs.lookUp(scopedOptions, gluedOptions)
+                        resolved = true
                     }
-                    k += 1
-                    continue
+                    if let glued, let prefix = glued.first(where: { Self.isGlued(arg, $0) }) {
+                        if !arg.utf8.dropFirst(prefix.utf8.count).starts(with: RedactionMarker.prefix) {
+                            argv[k] = replacing(arg, spans: [prefix.utf8.count..<arg.utf8.count])
+                            count += 1
+                        }
+                        k += 1
+                        continue
+                    }
                 }
             }
             if !nested {
-                let (found, hasSpace) = scan(&argv[k])
+                // Read, and write back only on a change: an `inout` element would make argv
+                // unique (a copy) for every event.
+                var text = arg
+                let (found, hasSpace) = scan(&text)
                 count += found
-                if hasSpace {
-                    var words = argv[k].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                var changed = found > 0
+                if hasSpace, mayHoldOptions(text) {
+                    var words = text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+                        .map { String(Substring($0)) }
                     let inWords = redact(arguments: &words, programs: programs, nested: true)
                     if inWords > 0 {
                         count += inWords
-                        argv[k] = words.joined(separator: " ")
+                        changed = true
+                        text = words.joined(separator: " ")
                     }
                 }
+                if changed { argv[k] = text }
             }
             k += 1
         }
         return count
+    }
+
+    /// Whether a word of `text` (split at spaces) may be an option name or a glued option:
+    /// a cheap byte test, so that the words of a long `sh -c` script are not made into strings
+    /// unless one of them could matter.
+    func mayHoldOptions(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { b in
+            var start = 0
+            while start < b.count {
+                var end = start
+                while end < b.count, b[end] != UInt8(ascii: " ") { end += 1 }
+                if end > start, optionFirstBytes.contains(b[start]) || b[start] == UInt8(ascii: "-") {
+                    var nameEnd = start
+                    while nameEnd < end, b[nameEnd] != UInt8(ascii: "=") { nameEnd += 1 }
+                    if nameEnd - start <= longestOptionName,
+                        optionNames.contains(String(decoding: UnsafeBufferPointer(rebasing: b[start..<nameEnd]), as: UTF8.self))
+                    {
+                        return true
+                    }
+                    if b[start] == UInt8(ascii: "-") {
+                        let word = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+                        if gluedPrefixes.contains(where: { Self.isGlued(word, $0) }) {
+                            return true
+                        }
+                    }
+                }
+                start = end + 1
+            }
+            return false
+        }
     }
 
     /// The option name `arg` may be: all of it, or what comes before `=`; nil when it cannot

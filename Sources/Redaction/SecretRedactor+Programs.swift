@@ -3,45 +3,33 @@ extension SecretRedactor {
     ///
     /// Both the basename of `exe` and of `argv[0]` count: `exe` is the resolved file
     /// (`/usr/bin/mariadb` when `mysql` is a symbolic link to it) and `argv[0]` is what was typed.
+    /// Basenames are taken only when a rule needs them: most command lines never do.
     struct Programs {
-        var exe: Substring?
-        var argv0: Substring?
+        var exe: String?
+        var argv0: String?
 
-        init(exe: String?, argv0: String?) {
-            self.exe = exe.map(Self.basename)
-            self.argv0 = argv0.map(Self.basename)
-            if self.argv0 == self.exe { self.argv0 = nil }
-        }
-
-        /// The values of `table` for these programs, nil when neither is in it.
-        func union<Value: SetAlgebra>(_ table: [String: Value]) -> Value? {
-            guard !table.isEmpty else { return nil }
-            let a = exe.flatMap { table[String($0)] }
-            let b = argv0.flatMap { table[String($0)] }
-            switch (a, b) {
-            case (let a?, let b?): return a.union(b)
-            case (let a?, nil): return a
-            case (nil, let b?): return b
-            case (nil, nil): return nil
+        /// The option names and glued prefixes `tables` hold for these programs' basenames.
+        func lookUp(_ scoped: [String: Set<String>], _ glued: [String: [String]]) -> (Set<String>?, [String]?) {
+            let a = exe.map(Self.basename).map(String.init)
+            let b = argv0.map(Self.basename).map(String.init)
+            let names = b == a ? [a].compactMap { $0 } : [a, b].compactMap { $0 }
+            var options: Set<String>? = nil
+            var prefixes: [String]? = nil
+            for name in names {
+                if let found = scoped[name] { options = options.map { $0.union(found) } ?? found }
+                if let found = glued[name] { prefixes = (prefixes ?? []) + found }
             }
-        }
-
-        /// The values of `table` for these programs, nil when neither is in it.
-        func union(_ table: [String: [String]]) -> [String]? {
-            guard !table.isEmpty else { return nil }
-            let a = exe.flatMap { table[String($0)] }
-            let b = argv0.flatMap { table[String($0)] }
-            switch (a, b) {
-            case (let a?, let b?): return a + b
-            case (let a?, nil): return a
-            case (nil, let b?): return b
-            case (nil, nil): return nil
-            }
+            return (options, prefixes)
         }
 
         static func basename(_ path: String) -> Substring {
-            guard let slash = path.lastIndex(of: "/") else { return path[...] }
-            return path[path.index(after: slash)...]
+            var copy = path
+            let start = copy.withUTF8 { bytes in
+                var k = bytes.count
+                while k > 0, bytes[k - 1] != UInt8(ascii: "/") { k -= 1 }
+                return k
+            }
+            return Substring(path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: start)...])
         }
     }
 }

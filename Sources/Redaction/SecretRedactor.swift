@@ -27,9 +27,14 @@ public struct SecretRedactor: Sendable {
     /// Lookups are skipped for arguments that cannot be option names, so that a long argument
     /// is not hashed as well as scanned.
     let longestOptionName: Int
+    /// Every option name and glued prefix, whatever its program: most arguments miss these, and
+    /// then the program's basename is never looked up.
+    let optionNames: Set<String>
+    let gluedPrefixes: [String]
     let optionFirstBytes: Set<UInt8>
     /// Executables that have scoped rules: inside `sh -c "…"`, a word naming one starts its command.
     let programNames: Set<String>
+    let longestProgramName: Int
     let scanner: SecretScanner
     let markers: RedactionMarker
 
@@ -65,9 +70,12 @@ public struct SecretRedactor: Sendable {
         self.scopedOptions = scoped
         self.gluedOptions = glued
         let allNames = options.union(scoped.values.joined())
+        self.optionNames = allNames
+        self.gluedPrefixes = Array(Set(glued.values.joined()))
         self.longestOptionName = allNames.map(\.utf8.count).max() ?? 0
         self.optionFirstBytes = Set(allNames.compactMap(\.utf8.first))
         self.programNames = Set(scoped.keys).union(glued.keys)
+        self.longestProgramName = programNames.map(\.utf8.count).max() ?? 0
         self.scanner = scanner
         self.markers = RedactionMarker(key: Array(key))
     }
@@ -80,7 +88,9 @@ public struct SecretRedactor: Sendable {
         let programs = Programs(exe: event.process.exe, argv0: event.process.argv.first)
         let argvIsProctitle = event.process.proctitle.map { Self.isJoined(event.process.argv, $0) } ?? false
         if !event.process.argv.isEmpty {
-            count += redact(arguments: &event.process.argv, programs: programs)
+            var argv = event.process.argv
+            count += redact(arguments: &argv, programs: programs)
+            if count > 0 { event.process.argv = argv }
         }
         if let proctitle = event.process.proctitle {
             if argvIsProctitle {
@@ -138,21 +148,39 @@ public struct SecretRedactor: Sendable {
 
     /// `-pSECRET` for prefix `-p`: longer than the prefix, and not a long option.
     static func isGlued(_ arg: String, _ prefix: String) -> Bool {
-        arg.utf8.count > prefix.utf8.count && arg.hasPrefix(prefix) && !(prefix == "-" || arg.hasPrefix("--") && !prefix.hasPrefix("--"))
+        var a = arg
+        var p = prefix
+        return a.withUTF8 { a in
+            p.withUTF8 { p in
+                guard a.count > p.count, p.count >= 2 else { return false }
+                for j in 0..<p.count where a[j] != p[j] { return false }
+                return !(a[1] == UInt8(ascii: "-") && p[1] != UInt8(ascii: "-"))
+            }
+        }
     }
 
     /// Whether `proctitle` is `argv` joined by single spaces, compared without joining.
     static func isJoined(_ argv: [String], _ proctitle: String) -> Bool {
-        var rest = proctitle.utf8[...]
-        for (k, arg) in argv.enumerated() {
-            if k > 0 {
-                guard rest.first == UInt8(ascii: " ") else { return false }
-                rest = rest.dropFirst()
+        guard !argv.isEmpty else { return false }
+        var title = proctitle
+        return title.withUTF8 { t in
+            var at = 0
+            for k in argv.indices {
+                if k > 0 {
+                    guard at < t.count, t[at] == UInt8(ascii: " ") else { return false }
+                    at += 1
+                }
+                var arg = argv[k]
+                let matched = arg.withUTF8 { a in
+                    guard t.count - at >= a.count else { return false }
+                    for j in 0..<a.count where t[at + j] != a[j] { return false }
+                    return true
+                }
+                guard matched else { return false }
+                at += arg.utf8.count
             }
-            guard rest.starts(with: arg.utf8) else { return false }
-            rest = rest.dropFirst(arg.utf8.count)
+            return at == t.count
         }
-        return rest.isEmpty && !argv.isEmpty
     }
 
     /// Counts markers in a text redacted from argv (for the proctitle count).
