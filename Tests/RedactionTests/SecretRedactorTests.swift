@@ -1,4 +1,5 @@
 import FleetModel
+import Foundation
 import Testing
 
 @testable import Redaction
@@ -176,5 +177,23 @@ extension String {
         var e = event(argv, proctitle: argv.joined(separator: " "))
         #expect(redactor.redact(&e) == 2)
         #expect(e.process.proctitle == "sh -c mysql -p\(m("abc")) db")
+    }
+}
+
+@Suite struct ConfigurationDecodingTests {
+    @Test func snakeCaseKeysAndDefaults() throws {
+        let json = """
+            {"options_with_value": [{"names": ["--vault-token"]}, {"names": ["-k"], "executables": ["mytool"]}],
+             "glued_options": [{"names": ["-P"], "executables": ["mycli"]}], "bearer_tokens": false}
+            """
+        let config = try JSONDecoder().decode(RedactionConfiguration.self, from: Data(json.utf8))
+        #expect(config.includeDefaults && config.urlCredentials && !config.bearerTokens)
+        #expect(config.optionsWithValue == [.init(names: ["--vault-token"]), .init(names: ["-k"], executables: ["mytool"])])
+        let rules = config.rules
+        #expect(!rules.contains(.bearerToken) && rules.contains(.urlCredentials))
+        #expect(rules.contains(.gluedOption(name: "-P", executables: ["mycli"])))
+        #expect(rules.count == RedactionRule.defaults.count - 1 + 3)
+        let empty = try JSONDecoder().decode(RedactionConfiguration.self, from: Data("{}".utf8))
+        #expect(empty.rules == RedactionRule.defaults)
     }
 }

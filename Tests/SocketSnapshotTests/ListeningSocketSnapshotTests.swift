@@ -70,7 +70,9 @@ func temporaryDirectory() throws -> String {
                 opened.append((transport, port, address))
             }
         }
-        #expect(opened.count >= 2)
+        // IPv6 loopback is optional (some sandboxes have none); IPv4 is not.
+        let hasIPv6 = access("/proc/net/if_inet6", F_OK) == 0
+        #expect(opened.count == (hasIPv6 ? 4 : 2))
         let exe = try #require(String(validating: try Syscall.readLink("/proc/self/exe").get(), as: UTF8.self))
         let snapshot = ListeningSocketSnapshot.take()
         #expect(snapshot.unreadableTables == 0)
