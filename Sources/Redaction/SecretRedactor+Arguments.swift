@@ -37,7 +37,7 @@ extension SecretRedactor {
                     if isOption(name, scoped) {
                         if name.utf8.count == arg.utf8.count {
                             // `--password value`: the whole next argument is the secret.
-                            if k + 1 < argv.count, !argv[k + 1].isEmpty, !argv[k + 1].utf8.starts(with: RedactionMarker.prefix) {
+                            if k + 1 < argv.count, !argv[k + 1].isEmpty, !Self.isMarker(argv[k + 1].utf8[...]) {
                                 argv[k + 1] = replacing(argv[k + 1], spans: [0..<argv[k + 1].utf8.count])
                                 count += 1
                             }
@@ -46,7 +46,7 @@ extension SecretRedactor {
                         }
                         // `--password=value`.
                         let start = name.utf8.count + 1
-                        if start < arg.utf8.count, !arg.utf8.dropFirst(start).starts(with: RedactionMarker.prefix) {
+                        if start < arg.utf8.count, !Self.isMarker(arg.utf8.dropFirst(start)) {
                             argv[k] = replacing(arg, spans: [start..<arg.utf8.count])
                             count += 1
                         }
@@ -60,7 +60,7 @@ extension SecretRedactor {
                         resolved = true
                     }
                     if let glued, let prefix = glued.first(where: { Self.isGlued(arg, $0) }) {
-                        if !arg.utf8.dropFirst(prefix.utf8.count).starts(with: RedactionMarker.prefix) {
+                        if !Self.isMarker(arg.utf8.dropFirst(prefix.utf8.count)) {
                             argv[k] = replacing(arg, spans: [prefix.utf8.count..<arg.utf8.count])
                             count += 1
                         }
@@ -91,6 +91,12 @@ extension SecretRedactor {
             k += 1
         }
         return count
+    }
+
+    /// Whether `value` is one whole marker: a value redacted before, left as it is.
+    static func isMarker(_ value: Substring.UTF8View) -> Bool {
+        guard value.count == SecretScanner.markerLength else { return false }
+        return Array(value).withUnsafeBufferPointer { SecretScanner.isMarker($0, 0) }
     }
 
     /// Whether a word of `text` (split at spaces) may be an option name or a glued option:
@@ -157,6 +163,7 @@ extension SecretRedactor {
         }
         guard !spans.isEmpty else { return (0, hasSpace) }
         text = replacing(text, spans: spans)
-        return (spans.count, hasSpace)
+        // The scan steps over values, and the white space after `Bearer` with them.
+        return (spans.count, hasSpace || text.utf8.contains(UInt8(ascii: " ")))
     }
 }

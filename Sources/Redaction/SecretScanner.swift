@@ -149,7 +149,11 @@ struct SecretScanner: Sendable {
         }
         guard at > a else { return nil }
         var colon = a
-        while colon < at, b[colon] != UInt8(ascii: ":") { colon += 1 }
+        while colon < at, b[colon] != UInt8(ascii: ":") {
+            // A marker's own `:` is not a user:password separator.
+            colon += isMarker(b, colon) ? markerLength : 1
+        }
+        guard colon < at else { return nil }
         guard colon + 1 < at, !isMarker(b, colon + 1) else { return nil }
         return colon + 1..<at
     }
@@ -225,11 +229,21 @@ struct SecretScanner: Sendable {
         return true
     }
 
-    /// Whether a marker starts at `s`, so that redacting twice changes nothing.
+    /// Length of a marker: `[REDACTED:` + 8 hex digits + `]`.
+    static let markerLength = markerPrefix.count + 9
+
+    /// Whether a whole marker (`[REDACTED:` + 8 lower-case hex digits + `]`) starts at `s`, so
+    /// that redacting twice changes nothing. A bare `[REDACTED:` prefix does not count: text
+    /// cannot shield a secret by starting with it.
     static func isMarker(_ b: UnsafeBufferPointer<UInt8>, _ s: Int) -> Bool {
-        guard b.count - s >= markerPrefix.count else { return false }
+        guard s >= 0, b.count - s >= markerLength else { return false }
         for k in 0..<markerPrefix.count where b[s + k] != markerPrefix[k] { return false }
-        return true
+        for k in markerPrefix.count..<markerPrefix.count + 8 {
+            let c = b[s + k]
+            guard (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f"))
+            else { return false }
+        }
+        return b[s + markerLength - 1] == UInt8(ascii: "]")
     }
 
     static func uppercased(_ text: String) -> [UInt8] {
