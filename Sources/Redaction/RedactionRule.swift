@@ -22,7 +22,9 @@ public enum RedactionRule: Sendable, Hashable {
     /// `GITHUB_TOKEN=x`, libpq's `"host=db password=x"`.
     case assignment(nameSuffixes: [String])
     /// A name followed by `=` or `:` with optional quotes and spaces, then the value:
-    /// `aws_secret_access_key = x`, `{"aws_secret_access_key": "x"}`. Names compare without case.
+    /// `aws_secret_access_key = x`, `{"aws_secret_access_key": "x"}`, `password:x`. Names compare
+    /// without case. An unquoted name takes `:` only with the value right after it, because
+    /// `password: ` is more often prose or a grep pattern than a secret.
     case keyedValue(names: [String])
     /// The password of a URL's user information: `postgres://user:PASS@host`, `https://u:PASS@h/`.
     /// The user name is kept: it is evidence, not a secret.
