@@ -31,6 +31,12 @@ let package = Package(
         .target(name: "FleetSimulator", dependencies: ["FleetModel", "CivilTime"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
         .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        // Secret redaction before anything leaves the host: pure, keyed markers through HMAC-SHA256.
+        .target(
+            name: "Redaction",
+            dependencies: ["FleetModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
 
         // PostgreSQL through libpq.
         .systemLibrary(
@@ -138,5 +144,7 @@ let package = Package(
             dependencies: ["AgentRuntime", "FileIntegrity", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )
