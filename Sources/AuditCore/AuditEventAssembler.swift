@@ -77,8 +77,15 @@ public struct AuditEventAssembler: Sendable {
 
     /// A record arrived. Returns the events this completed (often none, usually one).
     public mutating func recordReceived(_ record: AuditRecord) -> [Event] {
-        counters.records += 1
         var done: [Event] = []
+        recordReceived(record, into: &done)
+        return done
+    }
+
+    /// A record arrived: appends the events this completed to `done` (a caller-owned buffer,
+    /// so a stream reader allocates no array per record).
+    public mutating func recordReceived(_ record: AuditRecord, into done: inout [Event]) {
+        counters.records += 1
         let key = Key(serial: record.serial, node: Self.nodeHash(record))
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
@@ -90,7 +97,7 @@ public struct AuditEventAssembler: Sendable {
                 inFlight.update(at: index) { $0.records.append(record) }
             }
             timeNoted(record.timestampMilliseconds, into: &done)
-            return done
+            return
         }
         // The first record of a serial (or a late one).
         // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
@@ -113,7 +120,6 @@ public struct AuditEventAssembler: Sendable {
             }
         }
         timeNoted(record.timestampMilliseconds, into: &done)
-        return done
     }
 
     /// A record stamp moved event time.

@@ -125,13 +125,12 @@ extension AuditEventJSON {
     }
 
     mutating func octal(_ v: UInt32) {
-        var digits: [UInt8] = []
-        var v = v
-        repeat {
-            digits.append(UInt8(v & 7) + 0x30)
-            v >>= 3
-        } while v > 0
-        for d in digits.reversed() { put(d) }
+        var shift = 30  // 32 bits are at most 11 octal digits
+        while shift > 0, v >> UInt32(shift) == 0 { shift -= 3 }
+        while shift >= 0 {
+            put(UInt8(truncatingIfNeeded: (v >> UInt32(shift)) & 7) &+ 0x30)
+            shift -= 3
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), from days-from-civil (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
