@@ -18,8 +18,9 @@
 #
 # Usage: ops/bench/parse-vs-laurel.sh [TYPICAL_EVENTS=300000] [FULL_EVENTS=30000] [RUNS=5]
 # laurel slows down badly on the long argument (about 3 MB/s on "full" against 18 MB/s on
-# "typical"), so "full" gets a tenth of the events: 40 MB, about 12 s a laurel run. The default
-# takes about 4 minutes on a 2-core VM, most of it laurel. File sizes are printed.
+# "typical"), so "full" gets a tenth of the events: 40 MB, about 12 CPU-s a laurel run. The
+# default needs about 2.5 CPU-minutes, most of it laurel; on a shared 2-core VM at load 22 it
+# took 586 s. File sizes and the time taken are printed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 typical_events=${1:-300000}
