@@ -77,8 +77,16 @@ public struct AuditEventAssembler: Sendable {
 
     /// A record arrived. Returns the events this completed (often none, usually one).
     public mutating func recordReceived(_ record: AuditRecord) -> [Event] {
-        counters.records += 1
         var done: [Event] = []
+        recordReceived(record, into: &done)
+        return done
+    }
+
+    /// A record arrived: appends the events this completed to `done` (a caller-owned buffer,
+    /// so a stream reader allocates no array per record).
+    public mutating func recordReceived(_ record: consuming AuditRecord, into done: inout [Event]) {
+        counters.records += 1
+        let timestamp = record.timestampMilliseconds
         let key = Key(serial: record.serial, node: Self.nodeHash(record))
         let isEOE = record.type == .eoe
         if isEOE { sawEndOfEvent = true }
@@ -87,10 +95,10 @@ public struct AuditEventAssembler: Sendable {
             if isEOE {
                 finish(key, inFlight.remove(at: index).records, into: &done)
             } else {
-                inFlight.update(at: index) { $0.records.append(record) }
+                inFlight.slots[index]!.value.records.append(record)  // in place: no closure capturing a copy
             }
-            timeNoted(record.timestampMilliseconds, into: &done)
-            return done
+            timeNoted(timestamp, into: &done)
+            return
         }
         // The first record of a serial (or a late one).
         // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
@@ -105,15 +113,14 @@ public struct AuditEventAssembler: Sendable {
             var records: [AuditRecord] = []
             records.reserveCapacity(8)
             records.append(record)
-            inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: record.timestampMilliseconds))
+            inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: timestamp))
             order.append(key)
-            if !sawEndOfEvent { completeBySerial(newest: record.serial, into: &done) }
+            if !sawEndOfEvent { completeBySerial(newest: key.serial, into: &done) }
             if inFlight.count > configuration.maximumEventsInFlight {
                 evictOldest(into: &done)
             }
         }
-        timeNoted(record.timestampMilliseconds, into: &done)
-        return done
+        timeNoted(timestamp, into: &done)
     }
 
     /// A record stamp moved event time.

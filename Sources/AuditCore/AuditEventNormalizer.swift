@@ -11,7 +11,9 @@ public enum AuditEventNormalizer {
     public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
         var b = Builder()
         b.event.recordTypes.reserveCapacity(records.count)
-        for record in records { b.add(record) }
+        records.withUnsafeBufferPointer { records in
+            for i in records.indices { b.add(records[i]) }
+        }
         return b.finish()
     }
 
@@ -37,7 +39,7 @@ public enum AuditEventNormalizer {
         var haveUserMessage = false
         var scratch: [UInt8] = []
 
-        mutating func add(_ r: AuditRecord) {
+        mutating func add(_ r: borrowing AuditRecord) {
             if !haveStamp {
                 haveStamp = true
                 event.timestampMilliseconds = r.timestampMilliseconds
@@ -47,13 +49,17 @@ public enum AuditEventNormalizer {
                 }
             }
             event.recordTypes.append(r.typeDescription)
-            noteKind(r.type)
+            let type = r.type
+            noteKind(type)
+            // Fields by pointer: iterating the array itself would retain and release it.
             r.bytes.withUnsafeBytes { buf in
-                switch r.type {
-                case .syscall: syscallRecord(r, buf)
-                case .execve: execveRecord(r, buf)
-                case .path: pathRecord(r, buf)
-                default: genericRecord(r, buf)
+                r.fields.withUnsafeBufferPointer { fields in
+                    switch type {
+                    case .syscall: syscallRecord(fields, buf)
+                    case .execve: execveRecord(fields, buf)
+                    case .path: pathRecord(fields, buf)
+                    default: genericRecord(type, fields, buf)
+                    }
                 }
             }
         }
@@ -69,8 +75,8 @@ public enum AuditEventNormalizer {
             if let kind, kindFromRecords == nil || kind == .auditConfig { kindFromRecords = kind }
         }
 
-        mutating func syscallRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
-            for f in r.fields {
+        mutating func syscallRecord(_ fields: UnsafeBufferPointer<AuditField>, _ buf: UnsafeRawBufferPointer) {
+            for f in fields {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
                 if f.origin == .enriched {
@@ -106,8 +112,8 @@ public enum AuditEventNormalizer {
             }
         }
 
-        mutating func execveRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
-            for f in r.fields where f.origin == .kernel {
+        mutating func execveRecord(_ fields: UnsafeBufferPointer<AuditField>, _ buf: UnsafeRawBufferPointer) {
+            for f in fields where f.origin == .kernel {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 guard k.count >= 2, k[0] == UInt8(ascii: "a"), k[1] >= 0x30, k[1] <= 0x39 else { continue }
                 // aN, aN[i] (a chunk of a long argument), aN_len (skipped).
@@ -137,9 +143,9 @@ public enum AuditEventNormalizer {
             }
         }
 
-        mutating func pathRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
+        mutating func pathRecord(_ fields: UnsafeBufferPointer<AuditField>, _ buf: UnsafeRawBufferPointer) {
             var p = AuditPath()
-            for f in r.fields where f.origin == .kernel {
+            for f in fields where f.origin == .kernel {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
                 if FieldValue.equals(k, "name") { p.name = FieldValue.untrustedText(v, f.encoding) }
@@ -153,9 +159,11 @@ public enum AuditEventNormalizer {
         }
 
         /// Every other record: CWD, SOCKADDR, PROCTITLE, user messages, CONFIG_CHANGE, DAEMON_*, …
-        mutating func genericRecord(_ r: AuditRecord, _ buf: UnsafeRawBufferPointer) {
-            let isUser = r.type.isSingleRecord
-            for f in r.fields {
+        mutating func genericRecord(
+            _ type: AuditRecordType, _ fields: UnsafeBufferPointer<AuditField>, _ buf: UnsafeRawBufferPointer
+        ) {
+            let isUser = type.isSingleRecord
+            for f in fields {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
                 if f.origin == .enriched {
@@ -184,7 +192,7 @@ public enum AuditEventNormalizer {
                     if FieldValue.untrusted(v, f.encoding, into: &scratch) { event.socket = SocketAddressDecoder.decode(scratch) }
                 }
                 else if FieldValue.equals(k, "proctitle"), event.process.proctitle == nil { setProctitle(v, f.encoding) }
-                else if FieldValue.equals(k, "res"), event.success == nil || r.type == .configChange {
+                else if FieldValue.equals(k, "res"), event.success == nil || type == .configChange {
                     // Kernel records (CONFIG_CHANGE, LOGIN, …) write res=1 / res=0.
                     event.success = FieldValue.equals(v, "1") ? true : FieldValue.equals(v, "0") ? false : event.success
                 }

@@ -44,6 +44,8 @@ public struct AuditLogDecoder: Sendable {
     private var pending: [UInt8] = []
     private var skippingLongLine = false
     private var malformed = 0
+    /// Events the assembler completed for the current record (reused: no array per record).
+    private var completed: [AuditEventAssembler.Event] = []
 
     public init(configuration: AuditEventAssembler.Configuration = .init()) {
         assembler = AuditEventAssembler(configuration: configuration)
@@ -96,7 +98,10 @@ public struct AuditLogDecoder: Sendable {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
         switch AuditRecordParser.parseLogLine(line) {
         case .record(let r):
-            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+            assembler.recordReceived(r, into: &completed)
+            if completed.isEmpty { return }
+            for e in completed { eventCompleted(e, emit) }
+            completed.removeAll(keepingCapacity: true)
         case .malformed(let reason, let bytes):
             malformed += 1
             emit(.malformed(reason: reason, bytes: bytes))

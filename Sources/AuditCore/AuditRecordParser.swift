@@ -221,10 +221,15 @@ struct Scanner {
 
     init(_ buf: UnsafeRawBufferPointer) { self.buf = buf }
 
+    @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard buf.count - index >= n else { return false }
-        for k in 0..<n where buf[index + k] != literal.utf8Start[k] { return false }
+        guard buf.count - index >= n, let base = buf.baseAddress else { return false }
+        if n == 1 {
+            guard base.load(fromByteOffset: index, as: UInt8.self) == literal.utf8Start[0] else { return false }
+        } else if memcmp(base + index, literal.utf8Start, n) != 0 {
+            return false
+        }
         index += n
         return true
     }

@@ -28,30 +28,30 @@ enum FieldValue {
     static func untrustedText(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding) -> String? {
         if encoding != .bare { return AuditText.make(v) }
         if isNull(v) { return nil }
-        if v.count % 2 == 0, v.count > 0, let decoded = hexDecoded(v) {
-            return decoded.withUnsafeBytes { AuditText.make($0) }
+        if v.count % 2 == 0, v.count > 0 {
+            // Decode into a temporary (on the stack when small): no array per value.
+            let decoded = withUnsafeTemporaryAllocation(byteCount: v.count / 2, alignment: 1) { out -> String? in
+                hexDecode(v, to: out.baseAddress!) ? AuditText.make(UnsafeRawBufferPointer(out)) : nil
+            }
+            if let decoded { return decoded }
         }
         return AuditText.make(v)
     }
 
-    /// The bytes of an even-length hex string, nil when a digit is not hex.
-    static func hexDecoded(_ v: UnsafeRawBufferPointer) -> [UInt8]? {
-        var ok = true
+    /// Decodes the even-length hex string `v` to `v.count / 2` bytes at `out`; false when a digit
+    /// is not hex (`out` then holds garbage).
+    @inline(__always)
+    static func hexDecode(_ v: UnsafeRawBufferPointer, to out: UnsafeMutableRawPointer) -> Bool {
+        guard let p = v.baseAddress else { return true }
         let n = v.count / 2
-        let out = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            var i = 0
-            while i < n {
-                let h = nibble(v[2 * i]), l = nibble(v[2 * i + 1])
-                if (h | l) & 0xF0 != 0 {
-                    ok = false
-                    break
-                }
-                buffer[i] = h << 4 | l
-                i += 1
-            }
-            count = ok ? n : 0
+        var bad: UInt8 = 0
+        for i in 0..<n {
+            let h = nibble(p.load(fromByteOffset: 2 * i, as: UInt8.self))
+            let l = nibble(p.load(fromByteOffset: 2 * i + 1, as: UInt8.self))
+            bad |= h | l
+            out.storeBytes(of: h << 4 | l, toByteOffset: i, as: UInt8.self)
         }
-        return ok ? out : nil
+        return bad & 0xF0 == 0
     }
 
     /// 0…15 for a hex digit (either case), 0xFF otherwise.
@@ -69,9 +69,13 @@ enum FieldValue {
 
     /// Decodes hex digits (either case); on a non-hex digit leaves `out` as it was and returns false.
     static func hexDecode(_ v: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
-        guard let decoded = hexDecoded(v) else { return false }
-        if out.isEmpty { out = decoded } else { out.append(contentsOf: decoded) }
-        return true
+        let n = v.count / 2
+        let start = out.count
+        var ok = true
+        out.append(contentsOf: repeatElement(0, count: n))
+        out.withUnsafeMutableBytes { ok = hexDecode(v, to: $0.baseAddress! + start) }
+        if !ok { out.removeLast(n) }
+        return ok
     }
 
     @inline(__always)

@@ -7,7 +7,8 @@
 struct SerialTable<Value> {
     typealias Key = SerialKey
 
-    private(set) var slots: [(key: Key, value: Value)?]
+    /// Internal so an owner can mutate a value in place (`slots[i]!.value…`); keys must not change.
+    var slots: [(key: Key, value: Value)?]
     private var mask: Int
     private(set) var count = 0
 

@@ -46,8 +46,11 @@ extension AuditEventJSON {
     /// Writes `s` as a JSON string literal.
     public mutating func string(_ s: String) {
         put(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { escaped(UnsafeRawBufferPointer($0)) }
+        // Native and small strings are contiguous: no copy of `s` to make it so.
+        if s.utf8.withContiguousStorageIfAvailable({ escaped(UnsafeRawBufferPointer($0)) }) == nil {
+            var s = s
+            s.withUTF8 { escaped(UnsafeRawBufferPointer($0)) }
+        }
         put(UInt8(ascii: "\""))
     }
 
@@ -111,27 +114,42 @@ extension AuditEventJSON {
             put(UInt8(truncatingIfNeeded: v) &+ 0x30)
             return
         }
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
+        // Digits straight into the buffer, two at a time, from the end.
+        var count = 1
+        var t = v
+        while t >= 100 { t /= 100; count += 2 }
+        if t >= 10 { count += 1 }
+        let s = storage
+        if s.count + count > s.capacity { s.grow(toHold: s.count + count) }
+        let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+        let table = pairs.utf8Start
+        var p = s.base + s.count + count
         var v = v
-        var count = 0
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            while v > 0 {
-                count += 1
-                buf[24 - count] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-                v /= 10
-            }
-            put(UnsafeRawBufferPointer(rebasing: buf[(24 - count)...]))
+        while v >= 100 {
+            let r = Int(v % 100)
+            v /= 100
+            p -= 2
+            p[0] = table[2 * r]
+            p[1] = table[2 * r + 1]
         }
+        if v >= 10 {
+            p -= 2
+            p[0] = table[2 * Int(v)]
+            p[1] = table[2 * Int(v) + 1]
+        } else {
+            p -= 1
+            p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
+        }
+        s.count += count
     }
 
     mutating func octal(_ v: UInt32) {
-        var digits: [UInt8] = []
-        var v = v
-        repeat {
-            digits.append(UInt8(v & 7) + 0x30)
-            v >>= 3
-        } while v > 0
-        for d in digits.reversed() { put(d) }
+        var shift = 30  // 32 bits are at most 11 octal digits
+        while shift > 0, v >> UInt32(shift) == 0 { shift -= 3 }
+        while shift >= 0 {
+            put(UInt8(truncatingIfNeeded: (v >> UInt32(shift)) & 7) &+ 0x30)
+            shift -= 3
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), from days-from-civil (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
