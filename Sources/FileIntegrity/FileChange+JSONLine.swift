@@ -1,3 +1,4 @@
+import FleetModel
 extension FileChange {
     /// The change as one line of JSON (RFC 8259), without the trailing newline: the form
     /// `herdwatch-agent scan` prints until the shipper stores changes in PostgreSQL.
@@ -28,22 +29,5 @@ extension FileChange {
             + ",\"target\":\(state.target.map(quoted) ?? "null")}"
     }
 
-    /// A JSON string literal: `"` and `\` escaped, control characters as `\uXXXX`.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

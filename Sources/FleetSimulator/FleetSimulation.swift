@@ -116,21 +116,7 @@ public struct FleetSimulation: Sendable {
         return "[\n" + lines.joined(separator: ",\n") + "\n]\n"
     }
 
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ text: String) -> String { JSONString.quoted(text) }
 
     /// `2026-01-31T12:00:00.250Z` for milliseconds since the epoch.
     static func rfc3339(_ milliseconds: Int64) -> String {
