@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "FleetModel", swiftSettings: swiftSettings),
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "FleetSimulator", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        .target(name: "Baselining", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
 
         // PostgreSQL through libpq.
@@ -36,7 +37,7 @@ let package = Package(
         .target(name: "LibPQ", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         .target(
             name: "Storage",
-            dependencies: ["LibPQ", "FleetModel"],
+            dependencies: ["LibPQ", "FleetModel", "Baselining"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQL"]
         ),
@@ -56,7 +57,7 @@ let package = Package(
         .target(
             name: "ServerRuntime",
             dependencies: [
-                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ",
+                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ", "Baselining", "AuditCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -75,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "ServerMain",
             dependencies: [
-                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel",
+                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,6 +107,11 @@ let package = Package(
         .testTarget(name: "LibPQTests", dependencies: ["LibPQ", "PostgresFixture"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CLinuxAudit"], swiftSettings: swiftSettings),
         .testTarget(name: "LogSourceTests", dependencies: ["AgentRuntime"], swiftSettings: swiftSettings),
+        .testTarget(name: "BaseliningTests", dependencies: ["Baselining"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LearnerTests",
+            dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
     ]
 )

@@ -11,5 +11,23 @@ public enum ServiceSettings {
         kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
         summary: "lowest level of log messages written to standard error")
 
-    public static let keys: [SettingKey] = [databaseURL, logLevel]
+    public static let learnWindow = SettingKey(
+        "learn.window", environment: "HERDWATCH_LEARN_WINDOW", kind: .duration, default: "14d",
+        summary: "training window, counted back from --until and rounded to whole UTC days")
+    public static let learnMinHosts = SettingKey(
+        "learn.min_hosts", environment: "HERDWATCH_LEARN_MIN_HOSTS", kind: .integer(1...100_000), default: "3",
+        summary: "hosts a term needs at least; roles with fewer hosts admit by days seen instead")
+    public static let learnMinFraction = SettingKey(
+        "learn.min_fraction", environment: "HERDWATCH_LEARN_MIN_FRACTION", kind: .string, default: "0.1",
+        summary: "share of the role's hosts a term needs (0 to 1), when that is more than min_hosts")
+    public static let learnMinDays = SettingKey(
+        "learn.min_days", environment: "HERDWATCH_LEARN_MIN_DAYS", kind: .integer(1...366), default: "2",
+        summary: "days a term needs in roles smaller than min_hosts")
+    public static let learnPrefixMinAddresses = SettingKey(
+        "learn.prefix_min_addresses", environment: "HERDWATCH_LEARN_PREFIX_MIN_ADDRESSES", kind: .integer(2...1_000_000),
+        default: "16", summary: "distinct addresses of one /16 (same port and executable) that make a prefix term")
+
+    public static let keys: [SettingKey] = [
+        databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
+    ]
 }
