@@ -30,6 +30,8 @@ public struct ObservationRollup: Sendable {
         /// Observation rows merged (before summing into existing rows).
         public var observations = 0
         public var rederivedHosts = 0
+
+        public init() {}
     }
 
     /// Catches up with everything ingested so far.

@@ -19,6 +19,8 @@ func obs(_ kind: TermKind, _ value: String, host: Int64, days: ClosedRange<Int>,
         #expect(rule.admits(hosts: 1, days: 2, roleHosts: 1, roleDays: 7))
         #expect(!rule.admits(hosts: 1, days: 1, roleHosts: 1, roleDays: 7))
         #expect(rule.admits(hosts: 1, days: 1, roleHosts: 1, roleDays: 1))
+        #expect(rule.admits(hosts: 2, days: 1, roleHosts: 2, roleDays: 7))
+        #expect(!rule.admits(hosts: 1, days: 1, roleHosts: 2, roleDays: 7))
     }
 
     @Test func oneHostOfEightEveryDayIsHeldBack() {
