@@ -12,7 +12,7 @@ public struct DestinationGeneralization: Sendable, Hashable {
     public var widestIPv4Prefix: Int
     public var widestIPv6Prefix: Int
 
-    public init(minAddresses: Int = 16, widestIPv4Prefix: Int = 16, widestIPv6Prefix: Int = 32) {
+    public init(minAddresses: Int = 8, widestIPv4Prefix: Int = 16, widestIPv6Prefix: Int = 32) {
         self.minAddresses = max(2, minAddresses)
         self.widestIPv4Prefix = widestIPv4Prefix
         self.widestIPv6Prefix = widestIPv6Prefix

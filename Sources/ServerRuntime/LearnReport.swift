@@ -34,7 +34,11 @@ public enum LearnReport {
                     lines.append("  \(e.term.kind.rawValue) \(TextTable.printable(e.term.value))\(p)")
                 }
             }
-            let against = o.previouslyActive.map { "active version \($0)" } ?? "no active version"
+            guard let against = o.previouslyActive.map({ "active version \($0)" }) else {
+                lines.append("")
+                lines.append("\(o.role): no active version before; all \(o.baseline.admitted.count) admitted terms are new (herdwatch baseline show \(o.versionID))")
+                continue
+            }
             if !o.added.isEmpty || !o.dropped.isEmpty {
                 lines.append("")
                 lines.append("\(o.role) against \(against):")

@@ -25,7 +25,7 @@ public enum ServiceSettings {
         summary: "days a term needs in roles smaller than min_hosts")
     public static let learnPrefixMinAddresses = SettingKey(
         "learn.prefix_min_addresses", environment: "HERDWATCH_LEARN_PREFIX_MIN_ADDRESSES", kind: .integer(2...1_000_000),
-        default: "16", summary: "distinct addresses of one /16 (same port and executable) that make a prefix term")
+        default: "8", summary: "distinct addresses of one /16 (same port and executable) that make a prefix term")
 
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,

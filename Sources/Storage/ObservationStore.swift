@@ -105,7 +105,9 @@ public struct ObservationStore {
                    e.exe, CASE WHEN e.kind = 'exec' THEN e.parent_exe END AS parent_exe,
                    host(e.address) AS address, e.port,
                    CASE WHEN e.kind = 'connect' AND e.address IS NULL THEN e.path END AS socket_path,
-                   CASE WHEN e.kind = 'login' THEN e.account END AS account,
+                   -- sshd's successful USER_LOGIN names the user by id= (the auid), not acct=.
+                   CASE WHEN e.kind = 'login'
+                        THEN coalesce(e.account, e.detail ->> 'auid_name', 'auid:' || e.auid::text) END AS account,
                    count(*) AS n, min(e.event_time)::text AS first_seen, max(e.event_time)::text AS last_seen
             FROM herdwatch.events e
             JOIN herdwatch.hosts h ON h.id = e.host_id AND h.role IS NOT NULL
@@ -113,7 +115,8 @@ public struct ObservationStore {
               AND (   (e.kind = 'exec' AND e.success IS NOT false AND e.exe IS NOT NULL)
                    OR (e.kind = 'connect' AND (e.address IS NOT NULL OR e.path IS NOT NULL))
                    OR (e.kind = 'listen' AND e.success IS NOT false AND e.port IS NOT NULL)
-                   OR (e.kind = 'login' AND e.result = 'success' AND e.account IS NOT NULL
+                   OR (e.kind = 'login' AND e.result = 'success'
+                       AND (e.account IS NOT NULL OR e.auid IS DISTINCT FROM 4294967295)
                        AND e.detail -> 'records' ? 'USER_LOGIN'))
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
             """, parameters)
