@@ -34,7 +34,7 @@ public struct TermCanonicalization: Sendable {
         // Per-process and deleted-file paths.
         PathRule(#"^/proc/[0-9]+/"#, "/proc/*/"),
         PathRule(#"^/memfd:.*"#, "/memfd:*"),
-        PathRule(#" \(deleted\)$"#, ""),
+        PathRule(#"[ ]\(deleted\)$"#, ""),
     ]
 
     /// Connect destinations on this port or above are the peer's ephemeral ports

@@ -48,12 +48,18 @@ extension HerdwatchCommand {
         func run() async throws {
             let settings = try global.resolve()
             let learner: Learner
-            do { learner = try TrainingSettings.learner(settings) } catch { throw CLIError("\(error)") }
+            let canonicalization: TermCanonicalization
+            do {
+                learner = try TrainingSettings.learner(settings)
+                canonicalization = try TrainingSettings.canonicalization(settings)
+            } catch {
+                throw CLIError("\(error)")
+            }
             let windowSeconds = window.flatMap(SettingDuration.init)?.seconds
                 ?? SettingDuration(settings.string(ServiceSettings.learnWindow.name))!.seconds
             let untilDate = try TimeExpression.date(from: until, now: Date())
             let (firstDay, endDay) = TrainingSettings.window(untilSeconds: untilDate.timeIntervalSince1970, windowSeconds: windowSeconds)
-            let training = BaselineTraining(learner: learner, rollup: ObservationRollup(canonicalization: try TermCanonicalization()))
+            let training = BaselineTraining(learner: learner, rollup: ObservationRollup(canonicalization: canonicalization))
             let roles = role.isEmpty ? nil : role
             let activate = activate
             let connection = try await global.connect(settings)

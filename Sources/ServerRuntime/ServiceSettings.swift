@@ -27,7 +27,15 @@ public enum ServiceSettings {
         "learn.prefix_min_addresses", environment: "HERDWATCH_LEARN_PREFIX_MIN_ADDRESSES", kind: .integer(2...1_000_000),
         default: "8", summary: "distinct addresses of one /16 (same port and executable) that make a prefix term")
 
+    public static let learnPathRules = SettingKey(
+        "learn.path_rules", environment: "HERDWATCH_LEARN_PATH_RULES", kind: .string, default: "",
+        summary: "file of path canonicalization rules (`REGEX => REPLACEMENT` per line); empty: the built-in rules")
+    public static let learnEphemeralPortStart = SettingKey(
+        "learn.ephemeral_port_start", environment: "HERDWATCH_LEARN_EPHEMERAL_PORT_START", kind: .integer(1024...65535),
+        default: "32768", summary: "connect destination ports from here up are written `ephemeral`")
+
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
+        learnPathRules, learnEphemeralPortStart,
     ]
 }

@@ -1,4 +1,5 @@
 import Baselining
+import Foundation
 import Settings
 
 /// The learner's configuration from resolved settings (`learn.*` keys).
@@ -14,6 +15,28 @@ public enum TrainingSettings {
                 minHosts: settings.integer(ServiceSettings.learnMinHosts.name), minFraction: fraction,
                 minDays: settings.integer(ServiceSettings.learnMinDays.name)),
             generalization: DestinationGeneralization(minAddresses: settings.integer(ServiceSettings.learnPrefixMinAddresses.name)))
+    }
+
+    /// Term canonicalization: the rules file named by `learn.path_rules`, else the built-in rules.
+    public static func canonicalization(_ settings: ResolvedSettings) throws -> TermCanonicalization {
+        let path = settings.string(ServiceSettings.learnPathRules.name)
+        var rules = TermCanonicalization.defaultPathRules
+        if !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw TrainingSettingsError(description: "learn.path_rules: cannot read \(path)")
+            }
+            do {
+                rules = try TermCanonicalization.parseRules(text)
+            } catch {
+                throw TrainingSettingsError(description: "learn.path_rules (\(path)): \(error)")
+            }
+        }
+        do {
+            return try TermCanonicalization(
+                pathRules: rules, ephemeralPortStart: settings.integer(ServiceSettings.learnEphemeralPortStart.name))
+        } catch {
+            throw TrainingSettingsError(description: "learn.path_rules (\(path)): \(error)")
+        }
     }
 
     /// The window `[endDay - days, endDay)` in UTC days for a window ending at `untilSeconds`

@@ -54,3 +54,21 @@ import Testing
         #expect(IPAddress("2001:db8::")!.description == "2001:db8::")
     }
 }
+
+@Suite struct PathRulesFileTests {
+    @Test func defaultsRoundTripThroughTheFileForm() throws {
+        #expect(try TermCanonicalization.parseRules(TermCanonicalization.defaultRulesText) == TermCanonicalization.defaultPathRules)
+    }
+
+    @Test func commentsBlankLinesAndErrors() throws {
+        let rules = try TermCanonicalization.parseRules("# mine\n\n^/srv/app-[0-9]+/ => /srv/app-*/\n")
+        #expect(rules == [.init("^/srv/app-[0-9]+/", "/srv/app-*/")])
+        #expect(throws: CanonicalizationError.self) { try TermCanonicalization.parseRules("no arrow here") }
+    }
+}
+
+@Suite struct DeletedExecutableTests {
+    @Test func deletedSuffixIsDropped() throws {
+        #expect(try TermCanonicalization().path("/usr/sbin/nginx (deleted)") == "/usr/sbin/nginx")
+    }
+}
