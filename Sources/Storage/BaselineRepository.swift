@@ -39,6 +39,15 @@ public struct BaselineRepository {
         ).rows.map { try $0.decode(String.self, at: 0) }
     }
 
+    /// Host names by id.
+    public func hostNames() throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try session.query("SELECT id, name FROM herdwatch.hosts").rows {
+            names[try row.decode(Int64.self, at: 0)] = try row.decode(String.self, at: 1)
+        }
+        return names
+    }
+
     /// Per term and host, the days (since 1970-01-01) seen in `[firstDay, endDay)` and the count.
     public func observations(role: String, firstDay: Int, endDay: Int) throws -> [TermObservation] {
         let rows = try session.query(

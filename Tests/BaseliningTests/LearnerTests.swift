@@ -85,3 +85,31 @@ func obs(_ kind: TermKind, _ value: String, host: Int64, days: ClosedRange<Int>,
         #expect(a.changes(against: b).added.isEmpty)
     }
 }
+
+@Suite struct BacktestTests {
+    @Test func prefixesCoverTheirAddressesOnly() {
+        let index = BaselineIndex(admitted: [
+            Term(.connect, "52.216.0.0/16:443/tcp /usr/bin/aws"), Term(.connect, "[2001:db8::/32]:443/tcp"), Term(.exec, "/usr/bin/aws"),
+        ])
+        #expect(index.covers(Term(.connect, "52.216.200.7:443/tcp /usr/bin/aws")))
+        #expect(!index.covers(Term(.connect, "52.217.0.7:443/tcp /usr/bin/aws")))
+        #expect(!index.covers(Term(.connect, "52.216.200.7:443/tcp /usr/bin/curl")))
+        #expect(!index.covers(Term(.connect, "52.216.200.7:80/tcp /usr/bin/aws")))
+        #expect(index.covers(Term(.connect, "[2001:db8:5::1]:443/tcp")))
+        #expect(index.covers(Term(.exec, "/usr/bin/aws")))
+    }
+
+    @Test func noveltiesAreOnePerTermWithTheirHosts() {
+        let baseline = Learner().learn(role: "web", firstDay: day0, endDay: day0 + 7, observations: (1...4).map {
+            obs(.exec, "/usr/sbin/nginx", host: Int64($0), days: 0...6)
+        }, accepted: [])
+        let test = [
+            obs(.exec, "/usr/sbin/nginx", host: 1, days: 7...7),
+            obs(.exec, "/tmp/.x/kworkerd", host: 3, days: 7...7, count: 2),
+            obs(.exec, "/tmp/.x/kworkerd", host: 1, days: 7...7, count: 1),
+        ]
+        #expect(Backtest.novelties(baseline, test: test) == [
+            Backtest.Novelty(term: Term(.exec, "/tmp/.x/kworkerd"), hostIDs: [1, 3], count: 3, firstDay: day0 + 7),
+        ])
+    }
+}

@@ -28,6 +28,14 @@ import Testing
                 #expect(worker.created && worker.activated)
                 let report = LearnReport.render(progress: .init(), outcomes: outcomes, firstDay: endDay - 3, endDay: endDay - 1)
                 #expect(report.contains("exec /var/tmp/.cache/kthreadd (hosts 1/8, days 2)"))
+
+                // Backtest on the attack day: the miner and the attacks of baseline kinds are flagged.
+                let backtest = try BacktestRun(training: training).run(
+                    roles: ["worker"], firstDay: endDay - 3, splitDay: endDay - 1, endDay: endDay, session: session)
+                let flagged = Set(try #require(backtest.roles.first).novelties.map(\.term))
+                #expect(flagged.contains(miner))
+                #expect(flagged.contains { $0.kind == .connect && $0.value.hasPrefix("198.51.100.77:3333/tcp") })
+                #expect(!flagged.contains(Term(.exec, "/usr/sbin/sshd")))
             }
         }
     }
