@@ -2,6 +2,7 @@ import ArgumentParser
 import Baselining
 import FleetModel
 import Foundation
+import Logging
 import ServerRuntime
 import Settings
 import Storage
@@ -39,7 +40,11 @@ extension HerdwatchCommand {
         @Flag(name: .long, help: "Make each role's resulting version active.")
         var activate = false
 
+        @Flag(name: .long, help: "Keep running: learn now and then every learn.interval, with --until now; a failed run is logged and retried at the next.")
+        var scheduled = false
+
         func validate() throws {
+            if scheduled && until != "now" { throw ValidationError("--scheduled always trains up to now: drop --until") }
             if let window, SettingDuration(window) == nil { throw ValidationError("--window: expected a duration such as 7d or 2w") }
             do { _ = try TimeExpression.date(from: until, now: Date()) } catch { throw ValidationError("--until: \(error.description)") }
             for r in role { do { _ = try RoleName(r) } catch { throw ValidationError(error.description) } }
@@ -57,9 +62,28 @@ extension HerdwatchCommand {
             }
             let windowSeconds = window.flatMap(SettingDuration.init)?.seconds
                 ?? SettingDuration(settings.string(ServiceSettings.learnWindow.name))!.seconds
+            let training = BaselineTraining(learner: learner, rollup: ObservationRollup(canonicalization: canonicalization))
+            guard scheduled else {
+                try await once(training, settings: settings, windowSeconds: windowSeconds)
+                return
+            }
+            let interval = settings.duration(ServiceSettings.learnInterval.name)
+            let logger = Logger(label: "herdwatch.learn")
+            logger.info("scheduled learning started", metadata: ["learn.interval": "\(interval)"])
+            while !Task.isCancelled {
+                do {
+                    try await once(training, settings: settings, windowSeconds: windowSeconds)
+                } catch {
+                    logger.error("scheduled learning run failed; retrying at the next run", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+
+        /// One run: connect, roll up, learn, print the report.
+        private func once(_ training: BaselineTraining, settings: ResolvedSettings, windowSeconds: Int64) async throws {
             let untilDate = try TimeExpression.date(from: until, now: Date())
             let (firstDay, endDay) = TrainingSettings.window(untilSeconds: untilDate.timeIntervalSince1970, windowSeconds: windowSeconds)
-            let training = BaselineTraining(learner: learner, rollup: ObservationRollup(canonicalization: canonicalization))
             let roles = role.isEmpty ? nil : role
             let activate = activate
             let connection = try await global.connect(settings)
@@ -67,6 +91,7 @@ extension HerdwatchCommand {
                 try training.train(roles: roles, firstDay: firstDay, endDay: endDay, activate: activate, session: session)
             }
             print(LearnReport.render(progress: progress, outcomes: outcomes, firstDay: firstDay, endDay: endDay))
+            fflush(nil)  // all output streams: a scheduled run's report must not wait in a buffer
         }
     }
 }

@@ -34,8 +34,12 @@ public enum ServiceSettings {
         "learn.ephemeral_port_start", environment: "HERDWATCH_LEARN_EPHEMERAL_PORT_START", kind: .integer(1024...65535),
         default: "32768", summary: "connect destination ports from here up are written `ephemeral`")
 
+    public static let learnInterval = SettingKey(
+        "learn.interval", environment: "HERDWATCH_LEARN_INTERVAL", kind: .duration, default: "24h",
+        summary: "time between runs of `herdwatch learn --scheduled`")
+
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
-        learnPathRules, learnEphemeralPortStart,
+        learnPathRules, learnEphemeralPortStart, learnInterval,
     ]
 }
