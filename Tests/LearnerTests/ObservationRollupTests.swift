@@ -64,3 +64,28 @@ import Testing
         }
     }
 }
+
+@Suite struct ServiceLoginTests {
+    /// The service runs as a login holding only herdwatch_service: the rollup's lock, sequence
+    /// read and temporary table, and learning's writes, must all be allowed to it.
+    @Test func rollupAndLearningRunAsTheServiceRole() async throws {
+        try await MigratedDatabase.with { database in
+            let admin = try await database.connect()
+            let login = "login_\(database.name)_service"
+            try await admin.execute("CREATE ROLE \(login) LOGIN IN ROLE herdwatch_service")
+            try await admin.withSession { session in
+                _ = try FleetRepository(session: session).assign(try RoleName("app"), patterns: [try HostPattern("app-*")])
+                for host in 1...3 {
+                    try SyntheticEvents.ship([SyntheticEvents.exec("/usr/bin/app", day: SimulatedFleet.endDay - 1, serial: 1)], host: "app-0\(host)", session)
+                }
+            }
+            let service = try await Connection.connect(conninfo: "\(database.conninfo) user=\(login)")
+            let outcomes = try await service.withSession { session in
+                try BaselineTraining(learner: Learner(), rollup: ObservationRollup(canonicalization: try TermCanonicalization()))
+                    .train(roles: nil, firstDay: SimulatedFleet.endDay - 2, endDay: SimulatedFleet.endDay, activate: true, session: session).1
+            }
+            #expect(outcomes.map(\.baseline.admitted) == [[Term(.exec, "/usr/bin/app")]])
+            #expect(outcomes.first?.activated == true)
+        }
+    }
+}
