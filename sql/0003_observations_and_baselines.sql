@@ -68,7 +68,11 @@ BEGIN
     INTO v_changed, v_moved, v_rederive
     FROM updated;
 
-    IF cardinality(v_moved) > 0 THEN
+    -- A host seen for the first time (inside an agent's ingest) has nothing to invalidate;
+    -- skipping it keeps the agent from waiting on the watermark lock behind a rollup chunk.
+    IF cardinality(v_moved) > 0
+       AND (EXISTS (SELECT 1 FROM herdwatch.observations WHERE host_id = ANY (v_moved))
+            OR EXISTS (SELECT 1 FROM herdwatch.events WHERE host_id = ANY (v_moved))) THEN
         SELECT through_seq INTO v_through FROM herdwatch.observation_watermark FOR UPDATE;
         DELETE FROM herdwatch.observations WHERE host_id = ANY (v_moved);
         DELETE FROM herdwatch.observation_rederive WHERE host_id = ANY (v_moved);
