@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "FleetModel", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .target(name: "AuditCore", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "FleetSimulator", dependencies: ["FleetModel", "CivilTime"], swiftSettings: swiftSettings),
+        .target(name: "Baselining", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
         .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         // Secret redaction before anything leaves the host: pure, keyed markers through HMAC-SHA256.
@@ -47,7 +48,7 @@ let package = Package(
         .target(name: "LibPQ", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: swiftSettings),
         .target(
             name: "Storage",
-            dependencies: ["LibPQ", "FleetModel"],
+            dependencies: ["LibPQ", "FleetModel", "Baselining"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQL"]
         ),
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "ServerRuntime",
             dependencies: [
-                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ",
+                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ", "Baselining", "AuditCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -89,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "ServerMain",
             dependencies: [
-                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel",
+                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -146,5 +147,10 @@ let package = Package(
         ),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "BaseliningTests", dependencies: ["Baselining"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LearnerTests",
+            dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
+            swiftSettings: swiftSettings),
     ]
 )

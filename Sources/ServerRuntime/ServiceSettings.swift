@@ -11,5 +11,35 @@ public enum ServiceSettings {
         kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
         summary: "lowest level of log messages written to standard error")
 
-    public static let keys: [SettingKey] = [databaseURL, logLevel]
+    public static let learnWindow = SettingKey(
+        "learn.window", environment: "HERDWATCH_LEARN_WINDOW", kind: .duration, default: "14d",
+        summary: "training window, counted back from --until and rounded to whole UTC days")
+    public static let learnMinHosts = SettingKey(
+        "learn.min_hosts", environment: "HERDWATCH_LEARN_MIN_HOSTS", kind: .integer(1...100_000), default: "3",
+        summary: "hosts a term needs at least; roles with fewer hosts admit by days seen instead")
+    public static let learnMinFraction = SettingKey(
+        "learn.min_fraction", environment: "HERDWATCH_LEARN_MIN_FRACTION", kind: .string, default: "0.1",
+        summary: "share of the role's hosts a term needs (0 to 1), when that is more than min_hosts")
+    public static let learnMinDays = SettingKey(
+        "learn.min_days", environment: "HERDWATCH_LEARN_MIN_DAYS", kind: .integer(1...366), default: "2",
+        summary: "days a term needs in roles smaller than min_hosts")
+    public static let learnPrefixMinAddresses = SettingKey(
+        "learn.prefix_min_addresses", environment: "HERDWATCH_LEARN_PREFIX_MIN_ADDRESSES", kind: .integer(2...1_000_000),
+        default: "8", summary: "distinct addresses of one /16 (same port and executable) that make a prefix term")
+
+    public static let learnPathRules = SettingKey(
+        "learn.path_rules", environment: "HERDWATCH_LEARN_PATH_RULES", kind: .string, default: "",
+        summary: "file of path canonicalization rules (`REGEX => REPLACEMENT` per line); empty: the built-in rules")
+    public static let learnEphemeralPortStart = SettingKey(
+        "learn.ephemeral_port_start", environment: "HERDWATCH_LEARN_EPHEMERAL_PORT_START", kind: .integer(1024...65535),
+        default: "32768", summary: "connect destination ports from here up are written `ephemeral`")
+
+    public static let learnInterval = SettingKey(
+        "learn.interval", environment: "HERDWATCH_LEARN_INTERVAL", kind: .duration, default: "24h",
+        summary: "time between runs of `herdwatch learn --scheduled`")
+
+    public static let keys: [SettingKey] = [
+        databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
+        learnPathRules, learnEphemeralPortStart, learnInterval,
+    ]
 }

@@ -13,7 +13,7 @@ struct HerdwatchCommandTests {
         }
         let help = try Executables.herdwatch("--help")
         #expect(help.exitCode == 0)
-        for subcommand in ["migrate", "status", "roles", "hosts", "simulate"] {
+        for subcommand in ["migrate", "status", "roles", "hosts", "simulate", "load", "learn", "baseline", "backtest"] {
             #expect(help.standardOutput.contains("  \(subcommand) "), "\(subcommand) missing from --help")
         }
         let agentHelp = try Executables.agent("--help")
