@@ -72,11 +72,16 @@ final class Collector: Sendable {
     private let state = Mutex(State())
     private let task = Mutex<Task<Void, Never>?>(nil)
 
+    /// Drains on ``CollectorExecutor``'s thread, not the cooperative pool: in a full
+    /// `swift test` run the pool (one thread per core) can be busy with other suites'
+    /// CPU-bound tests for minutes on a loaded machine, and a consumer starved there would
+    /// hold the source back by its back-pressure and fail the deadlines below with the
+    /// source working fine.
     static func draining(_ source: some AuditSource) -> Collector {
         let collector = Collector()
         let batches = source.batches
         collector.task.withLock {
-            $0 = Task {
+            $0 = Task(executorPreference: CollectorExecutor.shared) {
                 for await batch in batches {
                     collector.state.withLock { state in
                         for index in batch.lines.indices {
@@ -126,6 +131,42 @@ final class Collector: Sendable {
                 return
             }
             try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}
+
+/// One dedicated thread for the ``Collector`` tasks of the process, so that what the tests
+/// measure against their deadlines is the source, not how busy the cooperative pool is.
+final class CollectorExecutor: TaskExecutor, @unchecked Sendable {
+    // @unchecked Sendable: `jobs` is read and written only with `condition` locked.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    static let shared = CollectorExecutor()
+
+    private init() {
+        let thread = Thread { [self] in runJobs() }
+        thread.name = "test-collector"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runJobs() {
+        var batch: [UnownedJob] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            swap(&batch, &jobs)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -4,9 +4,13 @@ import Testing
 
 /// The audisp plugin source over real pipes.
 @Suite struct StandardInputAuditSourceTests {
+    /// A pipe whose ends are close-on-exec from the start (pipe2(2) with O_CLOEXEC): other
+    /// tests of the process spawn children concurrently, and a child that inherited the
+    /// write end would keep the pipe open after the test closes it, so the end of the
+    /// stream would never come.
     private func makePipe() throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw TestFailure("pipe: errno \(errno)") }
+        guard pipe2(&ends, O_CLOEXEC) == 0 else { throw TestFailure("pipe2: errno \(errno)") }
         return (ends[0], ends[1])
     }
 
@@ -55,6 +59,28 @@ import Testing
         #expect(lines.map(\.bytes) == (1...3).map { Array("type=SYSCALL msg=audit(1.0:\($0)): ".utf8) + [0, 0x78] })
     }
 
+    @Test func endsWhenClosedWhileAnUnrelatedChildRuns() async throws {
+        let (readEnd, writeEnd) = try makePipe()
+        defer { close(readEnd) }
+        let source = try StandardInputAuditSource.start(descriptor: readEnd)
+        defer { source.stop() }
+        let collector = Collector.draining(source)
+        // A child spawned meanwhile, as other tests of the process do: it must not hold the pipe.
+        let arguments: [String] = ["/bin/sleep", "30"]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        #expect(posix_spawn(&child, "/bin/sleep", nil, nil, argv, environ) == 0)
+        defer {
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        }
+        #expect(write(writeEnd, "type=EOE msg=audit(1.0:1): \n", 28) == 28)
+        close(writeEnd)
+        #expect(await collector.waitForFinish().map(\.text) == ["type=EOE msg=audit(1.0:1): "])
+    }
+
     @Test func stopsWhileWaitingForInput() async throws {
         let (readEnd, writeEnd) = try makePipe()
         defer { close(readEnd); close(writeEnd) }
@@ -65,3 +91,7 @@ import Testing
         await collector.waitForFinish()
     }
 }
+
+/// pipe2(2): Glibc's Swift module does not export it (it is declared only with _GNU_SOURCE).
+@_silgen_name("pipe2")
+private func pipe2(_ ends: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

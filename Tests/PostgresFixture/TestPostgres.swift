@@ -28,23 +28,19 @@ public final class TestPostgres: Sendable {
         self.isExternal = isExternal
     }
 
-    private static let sharedServer = Mutex<Result<TestPostgres, any Error>?>(nil)
+    private static let sharedServer = StartOnce { try start() }
 
-    /// The server for this test process, started on first use.
-    public static func shared() throws -> TestPostgres {
-        try sharedServer.withLock { state in
-            if let state { return try state.get() }
-            let result = Result { try start() }
-            state = result
-            return try result.get()
-        }
+    /// The server for this test process, started on first use off the cooperative pool
+    /// (see ``StartOnce``).
+    public static func shared() async throws -> TestPostgres {
+        try await sharedServer.value()
     }
 
     /// Creates a fresh, empty database, runs `body` with it and drops it afterwards.
     public static func withDatabase<T>(
         template: String? = nil, _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
-        let server = try shared()
+        let server = try await shared()
         let database = try await server.createDatabase(template: template)
         do {
             let value = try await body(database)

@@ -12,7 +12,7 @@ enum MigratedDatabase {
         let task = template.withLock { task in
             if let task { return task }
             let created = Task {
-                let server = try TestPostgres.shared()
+                let server = try await TestPostgres.shared()
                 let database = try await server.createDatabase()
                 let connection = try await database.connect()
                 _ = try await connection.withSession { try MigrationRunner().migrate($0) }
