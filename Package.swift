@@ -104,7 +104,7 @@ let package = Package(
         // Test support: a throwaway PostgreSQL cluster started by the tests themselves.
         .target(
             name: "PostgresFixture",
-            dependencies: ["LibPQ"],
+            dependencies: ["LibPQ", "Storage"],
             path: "Tests/PostgresFixture",
             swiftSettings: swiftSettings
         ),

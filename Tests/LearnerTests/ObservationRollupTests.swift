@@ -1,3 +1,4 @@
+import PostgresFixture
 import Baselining
 import FleetModel
 import LibPQ

@@ -1,14 +1,13 @@
 import LibPQ
-import PostgresFixture
 import Storage
 import Synchronization
 
 /// Gives each test a fresh database already at the latest schema, cloned from a template that
 /// is migrated once per test process (CREATE DATABASE … TEMPLATE is much faster than migrating).
-enum MigratedDatabase {
+public enum MigratedDatabase {
     private static let template = Mutex<Task<String, any Error>?>(nil)
 
-    static func with<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
         let task = template.withLock { task in
             if let task { return task }
             let created = Task {
@@ -27,23 +26,23 @@ enum MigratedDatabase {
 }
 
 /// A login that holds only `role`, for testing what agents and the service may do.
-struct TestLogin {
-    let name: String
-    let conninfo: String
+public struct TestLogin: Sendable {
+    public let name: String
+    public let conninfo: String
 
-    static func create(granted role: String, in database: TestDatabase) async throws -> TestLogin {
+    public static func create(granted role: String, in database: TestDatabase) async throws -> TestLogin {
         try await createNamed(role, granted: role, in: database)
     }
 
     /// A login named after `label` and the test database, so tests running at once don't clash.
-    static func createNamed(_ label: String, granted role: String, in database: TestDatabase) async throws -> TestLogin {
+    public static func createNamed(_ label: String, granted role: String, in database: TestDatabase) async throws -> TestLogin {
         let name = "login_\(database.name)_\(label)"
         let admin = try await database.connect()
         try await admin.execute("CREATE ROLE \(name) LOGIN IN ROLE \(role)")
         return TestLogin(name: name, conninfo: "\(database.conninfo) user=\(name)")
     }
 
-    func connect() async throws -> Connection {
+    public func connect() async throws -> Connection {
         try await Connection.connect(conninfo: conninfo)
     }
 }
