@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Pure cores: no sockets, no libpq, no logging.
@@ -50,10 +51,12 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AuditCore", "FleetModel", "Storage", "CLinuxAudit", "Settings",
+                "AuditCore", "FleetModel", "Storage", "LibPQ", "CLinuxAudit", "Settings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -70,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FleetModel", "Settings",
+                "AgentRuntime", "AuditCore", "FleetModel", "Settings", "Storage", "LibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,6 +127,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["AgentRuntime", "PostgresFixture", "LibPQ", "Storage", "Settings", "FleetModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "FleetModel"], swiftSettings: swiftSettings),
