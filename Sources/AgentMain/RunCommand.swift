@@ -27,6 +27,8 @@ extension AgentCommand {
                 printError("herdwatch-agent: \(error)")
                 throw ExitCode(78)  // EX_CONFIG
             }
+            // SIGHUP reloads; until the reload service listens, one must not end the agent.
+            signal(SIGHUP, SIG_IGN)
             AgentLogging.bootstrap(level: configuration.logLevel)
             let logger = Logger(label: "herdwatch-agent")
             if ConnectionString.containsPassword(configuration.databaseURL) {

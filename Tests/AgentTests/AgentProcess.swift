@@ -24,8 +24,21 @@ final class AgentProcess {
         variables.merge(environment) { _, new in new }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
+        // The child starts with no signal blocked and default dispositions, as under systemd,
+        // whatever the test thread that spawns it has blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGHUP, SIGTERM, SIGINT, SIGPIPE] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, Self.executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, Self.executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw TestFailure("cannot start herdwatch-agent: errno \(spawned)") }
         self.pid = pid
     }
@@ -51,7 +64,10 @@ final class AgentProcess {
         throw TestFailure("herdwatch-agent did not exit within \(timeout); output:\n\(output)")
     }
 
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    var output: String {
+        guard let data = FileManager.default.contents(atPath: outputPath) else { return "(no output file)" }
+        return String(decoding: data, as: UTF8.self)
+    }
 
     deinit {
         if exitCode == nil {

@@ -36,6 +36,14 @@ import Testing
             #expect(try await eventually {
                 try await database.scalar("SELECT count(*) FROM herdwatch.heartbeats WHERE report->>'config_digest' ~ '^[0-9a-f]{64}$'") > 0
             })
+            // SIGHUP with a broken file keeps the running configuration; a good one reloads.
+            let good = try String(contentsOfFile: config, encoding: .utf8)
+            try (good + "\nbatch_size: 3\n").write(toFile: config, atomically: true, encoding: .utf8)
+            again.signal(SIGHUP)
+            #expect(try await eventually { again.output.contains("configuration not reloaded") }, "\(again.output)")
+            try good.write(toFile: config, atomically: true, encoding: .utf8)
+            again.signal(SIGHUP)
+            #expect(try await eventually { again.output.components(separatedBy: "SIGHUP: reloading").count == 3 }, "\(again.output)")
             again.signal(SIGTERM)
             #expect(try await again.wait() == 0, "\(again.output)")
             #expect(!agent.output.contains("spool lost data") && !agent.output.contains("refused"), "\(agent.output)")

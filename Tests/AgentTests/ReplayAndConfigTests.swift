@@ -23,6 +23,17 @@ import Testing
             let stored = try await database.storedSerials(host: "web-01")
             #expect(stored.count == 300 && stored.values.allSatisfy { $0 == 1 })
 
+            // --host-from-node: each event goes to the host its node= names.
+            let nodes = directory.path + "/nodes.log"
+            let text = (0..<40).map { serial in
+                log.lines(serial: serial).split(separator: "\n").map { "node=web-0\(2 + serial % 2) \($0)\n" }.joined()
+            }.joined()
+            try text.write(toFile: nodes, atomically: true, encoding: .utf8)
+            let byNode = try await runAgent(["replay", nodes, "--host-from-node", "--database-url", owner.conninfo], in: directory.path)
+            #expect(byNode.code == 0, "\(byNode.output)")
+            #expect(try await database.storedSerials(host: "web-02").count == 20)
+            #expect(try await database.storedSerials(host: "web-03").count == 20)
+
             let refused = try await runAgent(["replay", log.path, "--host", "web-01", "--database-url", other.conninfo], in: directory.path)
             #expect(refused.code == 65, "\(refused.output)")
             let usage = try await runAgent(["replay", log.path], in: directory.path)
