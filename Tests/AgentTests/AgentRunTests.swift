@@ -37,6 +37,8 @@ import Testing
                 try await database.scalar("SELECT count(*) FROM herdwatch.heartbeats WHERE report->>'config_digest' ~ '^[0-9a-f]{64}$'") > 0
             })
             // SIGHUP with a broken file keeps the running configuration; a good one reloads.
+            // (A SIGHUP before the agent listens for it is ignored: wait until it does.)
+            #expect(try await eventually { again.output.contains("reloading on SIGHUP") }, "\(again.output)")
             let good = try String(contentsOfFile: config, encoding: .utf8)
             try (good + "\nbatch_size: 3\n").write(toFile: config, atomically: true, encoding: .utf8)
             again.signal(SIGHUP)

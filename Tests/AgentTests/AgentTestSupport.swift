@@ -135,12 +135,13 @@ func writeAgentConfig(
     return path
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` passes.
+/// Polls `condition` every 250 ms until it holds or `timeout` passes (each poll may open a
+/// connection: poll gently, the whole suite shares two cores).
 func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(250))
     }
     return try await condition()
 }

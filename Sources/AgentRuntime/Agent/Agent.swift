@@ -79,7 +79,8 @@ public struct Agent: Sendable {
             shipper: shipper, input: input, transforms: transforms, statistics: statistics, logger: logger)
         let heartbeat = HeartbeatService(
             conninfo: configuration.databaseURL, identity: identity, interval: configuration.heartbeatInterval,
-            statistics: statistics, shipperStatistics: shipper.statistics, logger: logger)
+            statistics: statistics, shipperStatistics: shipper.statistics,
+            readsKernel: configuration.source == .netlinkUnicast || configuration.source == .netlinkMulticast, logger: logger)
         let reload = ReloadService(configPath: configPath, running: configuration, statistics: statistics, logger: logger)
         return Agent(shipper: shipper, reader: reader, heartbeat: heartbeat, reload: reload, statistics: statistics, logger: logger)
     }

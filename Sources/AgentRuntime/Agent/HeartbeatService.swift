@@ -16,12 +16,16 @@ public struct HeartbeatService: Service {
     let statistics: AgentStatistics
     let shipperStatistics: Shipper.Statistics
     let startedAt: Int64
+    /// Whether to read the kernel's audit status and rules (netlink sources); the log-file and
+    /// stdin sources need no audit capability, and report none.
+    let readsKernel: Bool
     let logger: Logger
 
     public init(
         conninfo: String, identity: HostIdentity, interval: Duration, statistics: AgentStatistics,
-        shipperStatistics: Shipper.Statistics, logger: Logger
+        shipperStatistics: Shipper.Statistics, readsKernel: Bool, logger: Logger
     ) {
+        self.readsKernel = readsKernel
         self.conninfo = conninfo
         self.identity = identity
         self.interval = interval
@@ -37,7 +41,8 @@ public struct HeartbeatService: Service {
         // The first heartbeat right away, then one per interval.
         let ticks = chain([()].async, AsyncTimerSequence(interval: interval, clock: .continuous).map { _ in () })
         for try await _ in ticks.cancelOnGracefulShutdown() {
-            let kernel = await withTaskExecutorPreference(BlockingIOExecutor.shared) { KernelAudit.report() }
+            let kernel = readsKernel
+                ? await withTaskExecutorPreference(BlockingIOExecutor.shared) { KernelAudit.report() } : KernelAudit.Report()
             let report = reportJSON(kernel: kernel)
             do {
                 if connection == nil {

@@ -22,6 +22,7 @@ public struct ReloadService: Service {
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
+        logger.debug("reloading on SIGHUP")
         for await _ in signals.cancelOnGracefulShutdown() {
             logger.info("SIGHUP: reloading the configuration")
             let loaded: AgentConfiguration
