@@ -37,13 +37,20 @@ import Testing
         let log = AuditLogWriter(path: directory.path + "/audit.log")
         let config = try writeAgentConfig(in: directory.path, logPath: log.path, conninfo: login.conninfo, batchEvents: 25)
         let host = thisHostName
-        let agent = try AgentProcess(["run", "--config", config], outputPath: directory.path + "/agent.out")
+        let first = try AgentProcess(["run", "--config", config], outputPath: directory.path + "/agent.out")
 
         try log.append(0..<100)
-        #expect(try await eventually { try await database.storedSerials(host: host).count == 100 }, "\(agent.output)")
+        #expect(try await eventually { try await database.storedSerials(host: host).count == 100 }, "\(first.output)")
         try server.stop()
         let outageStarted = ContinuousClock.now
-        for step in 0..<6 {
+        try log.append(100..<150)
+        try await Task.sleep(for: Self.outage / 6)
+        // SIGTERM during the outage: what the agent holds goes to the spool, and it exits 0.
+        first.signal(SIGTERM)
+        #expect(try await first.wait() == 0, "\(first.output)")
+        #expect(spoolBytes(directory.path + "/state/spool") > 0)
+        let agent = try AgentProcess(["run", "--config", config], outputPath: directory.path + "/agent-2.out")
+        for step in 1..<6 {
             try log.append((100 + step * 50)..<(150 + step * 50))
             try await Task.sleep(for: Self.outage / 6)
         }
@@ -56,6 +63,21 @@ import Testing
         #expect(stored.values.allSatisfy { $0 == 1 })
         agent.signal(SIGTERM)
         #expect(try await agent.wait() == 0, "\(agent.output)")
+    }
+
+    @Test func replayWaitsOutAShortOutageAndStoresEverything() async throws {
+        let (server, database, login) = try await Self.dedicatedDatabase("replay")
+        let directory = try TemporaryDirectory()
+        let log = AuditLogWriter(path: directory.path + "/audit.log")
+        try log.append(0..<100)
+        try server.stop()
+        let replay = try AgentProcess(
+            ["replay", log.path, "--host", "archive-01", "--database-url", login.conninfo], outputPath: directory.path + "/replay.out")
+        try await Task.sleep(for: .seconds(1))
+        try server.restart()
+        #expect(try await replay.wait(timeout: .seconds(40)) == 0, "\(replay.output)")
+        #expect(replay.output.contains("database unavailable, retrying"), "\(replay.output)")
+        #expect(try await database.storedSerials(host: "archive-01").count == 100)
     }
 
     @Test func sigkillAtRandomMomentsLosesAndDuplicatesNothing() async throws {

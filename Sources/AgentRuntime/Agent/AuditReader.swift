@@ -120,12 +120,19 @@ public struct AuditReader: Service {
         case .netlink(let source):
             defer { source.stop() }
             let messages = chain(source.messages.map { Input.message($0) }, [Input.ended].async)
-            try await loop(merge(messages, ticks, others), waitsForShipper: false, completesAtEnd: true)
+            let statistics = statistics
+            try await loop(merge(messages, ticks, others), waitsForShipper: false, completesAtEnd: true) {
+                let counters = source.counters
+                statistics.update {
+                    $0.netlinkDropped = counters.droppedByBuffer
+                    $0.netlinkOverruns = counters.overruns
+                }
+            }
         }
     }
 
     private func loop<Inputs: AsyncSequence & Sendable>(
-        _ inputs: Inputs, waitsForShipper: Bool, completesAtEnd: Bool
+        _ inputs: Inputs, waitsForShipper: Bool, completesAtEnd: Bool, onTick: () -> Void = {}
     ) async throws where Inputs.Element == Input {
         var state = ReaderState(configuration: configuration, transforms: transforms)
         var decoder = AuditLogDecoder()
@@ -147,6 +154,7 @@ public struct AuditReader: Service {
                 state.eventReady(event)
                 try await submitFull(&state, waitsForShipper: waitsForShipper)
             case .tick:
+                onTick()
                 state.ticked(now: clock.now, decoder: &decoder)
                 if state.batchIsDue(now: clock.now) { try await submit(&state, waitsForShipper: waitsForShipper) }
             case .ended:
