@@ -60,11 +60,12 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AuditCore", "FileIntegrity", "FleetModel", "Storage", "CLinuxAudit", "Settings",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "AuditCore", "FileIntegrity", "FleetModel", "Storage", "LibPQ", "CLinuxAudit", "Settings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings",
+                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings", "Storage", "LibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,5 +153,11 @@ let package = Package(
             name: "LearnerTests",
             dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
             swiftSettings: swiftSettings),
+        // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["AgentRuntime", "PostgresFixture", "LibPQ", "Storage", "Settings", "FleetModel"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

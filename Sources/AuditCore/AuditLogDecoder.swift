@@ -120,6 +120,28 @@ public struct AuditLogDecoder: Sendable {
         }
     }
 
+    /// One record that arrived already parsed (a netlink message through
+    /// ``AuditRecordParser/parseNetlinkPayload(type:_:)``); calls `emit` for the events it completes.
+    public mutating func recordReceived(_ result: AuditRecordParser.Result, _ emit: (Output) -> Void) {
+        switch result {
+        case .record(let r):
+            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+        case .malformed(let reason, let bytes):
+            malformed += 1
+            emit(.malformed(reason: reason, bytes: bytes))
+        }
+    }
+
+    /// Time passed on a quiet live stream (auditd's log has no EOE): completes the events
+    /// older than `timestampMilliseconds` less the assembler's timeout. Call it only when no
+    /// record arrived for a while; on a busy stream the records' own times drive the assembler.
+    public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64, _ emit: (Output) -> Void) {
+        for e in assembler.eventTimeAdvanced(to: timestampMilliseconds) { eventCompleted(e, emit) }
+    }
+
+    /// Events the assembler holds that are not complete yet.
+    public var eventsInFlight: Int { assembler.eventsInFlight }
+
     private mutating func eventCompleted(_ e: AuditEventAssembler.Event, _ emit: (Output) -> Void) {
         var event = AuditEventNormalizer.normalize(e.records)
         lineage.eventSeen(&event)

@@ -23,6 +23,12 @@ public enum MigratedDatabase {
         let name = try await task.value
         return try await TestPostgres.withDatabase(template: name, body)
     }
+
+    /// Brings a database made elsewhere (a dedicated cluster's) to the latest schema.
+    public static func migrate(_ database: TestDatabase) async throws {
+        let connection = try await database.connect()
+        _ = try await connection.withSession { try MigrationRunner().migrate($0) }
+    }
 }
 
 /// A login that holds only `role`, for testing what agents and the service may do.

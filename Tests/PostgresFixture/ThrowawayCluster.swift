@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs initdb and pg_ctl for `TestPostgres`. Only processes this code started are stopped:
 /// the cluster it made, by its data directory, at exit; or a cluster whose owning test process
@@ -13,6 +14,13 @@ struct ThrowawayCluster {
     static func start() throws -> ThrowawayCluster {
         let tools = try PostgresTools.locate()
         removeStaleClusters(tools: tools)
+        let cluster = try create(tools: tools)
+        ClusterRegistry.register(cluster, tools: tools)
+        return cluster
+    }
+
+    /// Makes and starts a cluster; the caller registers it for removal at exit.
+    static func create(tools: PostgresTools) throws -> ThrowawayCluster {
 
         var template = Array("/tmp/\(directoryPrefix)XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw FixtureError("mkdtemp failed: errno \(errno)") }
@@ -30,11 +38,21 @@ struct ThrowawayCluster {
             "-k \(directory)", "-c listen_addresses=''", "-c fsync=off", "-c synchronous_commit=off",
             "-c full_page_writes=off", "-c max_connections=100", "-c track_commit_timestamp=on",
         ].joined(separator: " ")
-        try tools.run("pg_ctl", ["-D", data, "-l", "\(directory)/server.log", "-w", "-o", options, "start"], in: directory)
-
+        try "\(options)\n".write(toFile: "\(directory)/options", atomically: true, encoding: .utf8)
         let cluster = ThrowawayCluster(directory: directory)
-        ClusterRegistry.register(cluster, tools: tools)
+        try cluster.startServer(tools: tools)
         return cluster
+    }
+
+    /// pg_ctl start with the options the cluster was made with; waits until it accepts connections.
+    func startServer(tools: PostgresTools) throws {
+        let options = try String(contentsOfFile: "\(directory)/options", encoding: .utf8).trimmingCharacters(in: .newlines)
+        try tools.run("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o", options, "start"], in: directory)
+    }
+
+    /// pg_ctl stop -m fast: connections are closed at once, as in a real outage.
+    func stopServer(tools: PostgresTools) throws {
+        try tools.run("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"], in: directory)
     }
 
     func stop(tools: PostgresTools) {
@@ -59,14 +77,22 @@ struct ThrowawayCluster {
 /// Stops the cluster when the test process exits normally (XCTest and swift-testing both end
 /// with `exit`), so `swift test` leaves nothing running.
 enum ClusterRegistry {
-    nonisolated(unsafe) private static var cluster: (ThrowawayCluster, PostgresTools)?
+    private static let clusters = Mutex<[(ThrowawayCluster, PostgresTools)]>([])
 
     static func register(_ cluster: ThrowawayCluster, tools: PostgresTools) {
-        // Called once, under TestPostgres's lock, before any reader exists.
-        self.cluster = (cluster, tools)
-        atexit {
-            if let (cluster, tools) = ClusterRegistry.cluster { cluster.stop(tools: tools) }
+        let first = clusters.withLock { clusters in
+            clusters.append((cluster, tools))
+            return clusters.count == 1
         }
+        if first {
+            atexit {
+                for (cluster, tools) in ClusterRegistry.clusters.withLock({ $0 }) { cluster.stop(tools: tools) }
+            }
+        }
+    }
+
+    static func unregister(directory: String) {
+        clusters.withLock { $0.removeAll { $0.0.directory == directory } }
     }
 }
 

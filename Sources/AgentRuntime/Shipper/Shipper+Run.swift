@@ -43,7 +43,9 @@ extension Shipper {
                 for await event in merge(inputs, results) {
                     let action: StateMachine.Action
                     switch event {
-                    case .batchReady(let batch): action = machine.batchReady(batch)
+                    case .batchReady(let batch):
+                        statistics.update { $0.receivedBatches += 1 }
+                        action = machine.batchReady(batch)
                     case .inputFinished, .shutdownRequested: action = machine.shutdownRequested()
                     case .copySucceeded: action = machine.copySucceeded()
                     case .copyFailed(let retryable): action = machine.copyFailed(retryable: retryable)

@@ -69,6 +69,9 @@ public struct Shipper: Service {
     /// Counters for health reporting and tests, shared with whoever reads them.
     public final class Statistics: Sendable {
         public struct Snapshot: Hashable, Sendable {
+            /// Batches the run loop took from the input: a producer that may wait (a log file
+            /// reader) compares it with what it submitted to stay within the input's capacity.
+            public var receivedBatches: UInt64 = 0
             public var shippedBatches: UInt64 = 0
             public var shippedEvents: UInt64 = 0
             public var spooledBatches: UInt64 = 0

@@ -1,0 +1,79 @@
+import AgentRuntime
+import ArgumentParser
+import LibPQ
+import Logging
+
+extension AgentCommand {
+    /// `herdwatch-agent run --config FILE`: capture and ship until SIGTERM.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Capture audit events and ship them to PostgreSQL until SIGTERM.",
+            discussion: """
+                Settings come from the configuration file (ops/agent.yaml documents every key), \
+                with DATABASE_URL, HERDWATCH_AGENT_SOURCE, HERDWATCH_AGENT_STATE and \
+                HERDWATCH_LOG_LEVEL overriding it. Passwords belong in PGPASSFILE, never in \
+                the URL. SIGTERM: stop reading, store what is held in PostgreSQL or the spool, \
+                exit 0. SIGHUP: reload the configuration, the audit rules and limits.
+                """)
+
+        @Option(help: ArgumentHelp("The agent's YAML configuration (see ops/agent.yaml).", valueName: "file"))
+        var config: String
+
+        func run() async throws {
+            let configuration: AgentConfiguration
+            do {
+                configuration = try AgentConfiguration.load(filePath: config, environment: Agent.environment())
+            } catch {
+                printError("herdwatch-agent: \(error)")
+                throw ExitCode(78)  // EX_CONFIG
+            }
+            // SIGHUP reloads; until the reload service listens, one must not end the agent.
+            signal(SIGHUP, SIG_IGN)
+            AgentLogging.bootstrap(level: configuration.logLevel)
+            let logger = Logger(label: "herdwatch-agent")
+            if ConnectionString.containsPassword(configuration.databaseURL) {
+                logger.warning("database.url carries a password; put it in PGPASSFILE instead")
+            }
+            let identity = HostIdentity.current()
+            logger.info(
+                "agent starting",
+                metadata: ["agent.source": "\(configuration.source.rawValue)", "host.name": "\(identity.hostname)"])
+            let agent = try Agent.build(configuration, configPath: config, identity: identity, logger: logger)
+            try await agent.run()
+            logger.info("agent stopped")
+        }
+    }
+
+    /// `herdwatch-agent check-config FILE`: validate a configuration without running.
+    struct CheckConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-config",
+            abstract: "Check an agent configuration file and print the settings it resolves to.")
+
+        @Argument(help: ArgumentHelp("The agent's YAML configuration.", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            let configuration: AgentConfiguration
+            do {
+                configuration = try AgentConfiguration.load(filePath: file, environment: Agent.environment())
+            } catch {
+                printError("herdwatch-agent: \(error)")
+                throw ExitCode(78)  // EX_CONFIG
+            }
+            print("\(file): ok")
+            print("source \(configuration.source.rawValue)")
+            print("state.directory \(configuration.stateDirectory)")
+            print("config_digest \(configuration.digest)")
+        }
+    }
+}
+
+func printError(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,205 @@
+import AsyncAlgorithms
+import AuditCore
+import FleetModel
+import Glibc
+import Logging
+import ServiceLifecycle
+
+/// The agent's reading half as one `Service`: source → decoder (records, events, lineage) →
+/// ``EventTransform``s → ``EventBatchEncoder`` → ``Shipper/Input``, in batches of
+/// `batchEvents` events or `batchDelay`, whichever comes first.
+///
+/// Checkpoints: a batch carries a log position only where every line before it belongs to an
+/// event already encoded (no event in flight in the assembler), so resuming from an
+/// acknowledged position never skips part of an event; lines after it may be read twice, and
+/// the database's event key stores them once.
+///
+/// Graceful shutdown stops reading, hands the last batch to the shipper and finishes its input,
+/// so the shipper stores everything and stops after the reader (put it first in the group).
+/// A log file's events still open are not completed at shutdown: they are read again after
+/// the checkpoint at the next start. Netlink and standard input complete them (no re-read).
+public struct AuditReader: Service {
+    public enum Origin: Sendable {
+        /// auditd's log, resumed from and checkpointed to `checkpoints`.
+        case logFile(path: String, checkpoints: CheckpointStore)
+        /// Standard input, as an audisp plugin.
+        case standardInput
+        /// The kernel over netlink; `source` is started (and the audit daemon role taken) by the caller.
+        case netlink(NetlinkAuditSource)
+    }
+
+    public struct Configuration: Sendable {
+        public var batchEvents: Int
+        public var batchDelay: Duration
+        public var bootID: String?
+        public var futureSkew: Duration
+        /// How long without input before open events are completed by wall-clock time.
+        public var quietPeriod: Duration = .seconds(1)
+
+        public init(batchEvents: Int, batchDelay: Duration, bootID: String?, futureSkew: Duration) {
+            self.batchEvents = batchEvents
+            self.batchDelay = batchDelay
+            self.bootID = bootID
+            self.futureSkew = futureSkew
+        }
+    }
+
+    /// Where events made outside the audit stream (a listening-socket snapshot) are handed in;
+    /// they go through the same transforms and batches. `Sendable`: copy it to the producer.
+    public struct SynthesizedEvents: Sendable {
+        let continuation: AsyncStream<AuditEvent>.Continuation
+
+        /// Queues an event without waiting.
+        /// - Returns: false when the buffer (1024 events) was full and the event was dropped.
+        @discardableResult
+        public func submit(_ event: AuditEvent) -> Bool {
+            if case .enqueued = continuation.yield(event) { return true }
+            return false
+        }
+    }
+
+    let origin: Origin
+    let configuration: Configuration
+    let input: Shipper.Input
+    let shipperStatistics: Shipper.Statistics
+    let inputCapacity: Int
+    let transforms: [EventTransform]
+    let statistics: AgentStatistics
+    let logger: Logger
+    let synthesized: AsyncStream<AuditEvent>
+    public let synthesizedEvents: SynthesizedEvents
+
+    public init(
+        origin: Origin, configuration: Configuration, shipper: Shipper, input: Shipper.Input,
+        transforms: [EventTransform] = [], statistics: AgentStatistics, logger: Logger
+    ) {
+        self.origin = origin
+        self.configuration = configuration
+        self.input = input
+        self.shipperStatistics = shipper.statistics
+        self.inputCapacity = shipper.configuration.inputCapacity
+        self.transforms = transforms
+        self.statistics = statistics
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: AuditEvent.self, bufferingPolicy: .bufferingOldest(1024))
+        self.synthesized = stream
+        self.synthesizedEvents = SynthesizedEvents(continuation: continuation)
+    }
+
+    enum Input: Sendable {
+        case lines(LogLineBatch)
+        case message(AuditNetlinkMessage)
+        case synthesized(AuditEvent)
+        case tick
+        case ended
+    }
+
+    public func run() async throws {
+        defer { input.finish() }
+        let ticks = AsyncTimerSequence(interval: .milliseconds(100), clock: .continuous).map { _ in Input.tick }
+        let others = synthesized.map { Input.synthesized($0) }
+        switch origin {
+        case .logFile(let path, let checkpoints):
+            let saved: LogPosition?
+            do {
+                saved = try checkpoints.load()
+            } catch {
+                logger.error("log checkpoint unreadable, reading the log from its start", metadata: ["error": "\(error)"])
+                saved = nil
+            }
+            let source = try LogFileAuditSource.start(.init(path: path), resumingFrom: saved)
+            defer { source.stop() }
+            logger.info("reading audit log", metadata: ["log.path": "\(path)", "log.resume": "\(saved.map { "\($0)" } ?? "start")"])
+            let lines = chain(source.batches.map { Input.lines($0) }, [Input.ended].async)
+            try await loop(merge(lines, ticks, others), waitsForShipper: true, completesAtEnd: false)
+        case .standardInput:
+            let source = try StandardInputAuditSource.start()
+            defer { source.stop() }
+            let lines = chain(source.batches.map { Input.lines($0) }, [Input.ended].async)
+            try await loop(merge(lines, ticks, others), waitsForShipper: false, completesAtEnd: true)
+        case .netlink(let source):
+            defer { source.stop() }
+            let messages = chain(source.messages.map { Input.message($0) }, [Input.ended].async)
+            let statistics = statistics
+            try await loop(merge(messages, ticks, others), waitsForShipper: false, completesAtEnd: true) {
+                let counters = source.counters
+                statistics.update {
+                    $0.netlinkDropped = counters.droppedByBuffer
+                    $0.netlinkOverruns = counters.overruns
+                }
+            }
+        }
+    }
+
+    private func loop<Inputs: AsyncSequence & Sendable>(
+        _ inputs: Inputs, waitsForShipper: Bool, completesAtEnd: Bool, onTick: () -> Void = {}
+    ) async throws where Inputs.Element == Input {
+        var state = ReaderState(configuration: configuration, transforms: transforms)
+        var decoder = AuditLogDecoder()
+        let clock = ContinuousClock()
+        var shutdown = false
+        for try await item in inputs.cancelOnGracefulShutdown() {
+            switch item {
+            case .lines(let batch):
+                for index in batch.lines.indices {
+                    batch.withLineBytes(index) { state.lineReceived($0, decoder: &decoder) }
+                    try await submitFull(&state, waitsForShipper: waitsForShipper)
+                }
+                state.positionReached(batch.position, now: clock.now, decoder: decoder)
+            case .message(let message):
+                message.payload.withUnsafeBytes { state.messageReceived(type: message.type, $0, decoder: &decoder) }
+                state.lastInput = clock.now
+                try await submitFull(&state, waitsForShipper: waitsForShipper)
+            case .synthesized(let event):
+                state.eventReady(event)
+                try await submitFull(&state, waitsForShipper: waitsForShipper)
+            case .tick:
+                onTick()
+                state.ticked(now: clock.now, decoder: &decoder)
+                if state.batchIsDue(now: clock.now) { try await submit(&state, waitsForShipper: waitsForShipper) }
+            case .ended:
+                shutdown = true
+            }
+            publish(state, decoder)
+            if shutdown { break }
+        }
+        if completesAtEnd { state.streamEnded(decoder: &decoder) }
+        if state.hasSomethingToShip { try await submit(&state, waitsForShipper: waitsForShipper) }
+        publish(state, decoder)
+        logger.info("reader stopped", metadata: ["reader.events": "\(decoder.statistics.events)"])
+    }
+
+    private func submitFull(_ state: inout ReaderState, waitsForShipper: Bool) async throws {
+        while state.encoder.eventCount >= UInt32(configuration.batchEvents) {
+            try await submit(&state, waitsForShipper: waitsForShipper)
+        }
+    }
+
+    /// Hands the current batch to the shipper. A file reader waits while the shipper's input is
+    /// full (the file is the buffer); live sources never wait (a full input drops and counts).
+    private func submit(_ state: inout ReaderState, waitsForShipper: Bool) async throws {
+        if waitsForShipper {
+            while state.submitted >= shipperStatistics.snapshot.receivedBatches + UInt64(max(1, inputCapacity - 1)) {
+                if shipperStatistics.snapshot.finished { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let batch = state.takeBatch()
+        state.submitted += 1
+        if !input.submit(batch) {
+            statistics.update { $0.inputDroppedEvents += UInt64(batch.eventCount) }
+        }
+        logger.debug("batch ready", metadata: ["batch.sequence": "\(batch.sequence)", "batch.events": "\(batch.eventCount)"])
+    }
+
+    private func publish(_ state: ReaderState, _ decoder: AuditLogDecoder) {
+        let decoded = decoder.statistics
+        statistics.update {
+            $0.records = decoded.records
+            $0.events = decoded.events
+            $0.malformed = decoded.malformed
+            $0.serialGaps = decoded.lost
+            $0.futureEvents = state.encoder.futureEvents
+        }
+    }
+}
