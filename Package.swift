@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AuditCore", "FileIntegrity", "FleetModel", "Storage", "LibPQ", "CLinuxAudit", "Settings",
+                "AuditCore", "FileIntegrity", "FleetModel", "Redaction", "Storage", "LibPQ", "CLinuxAudit", "Settings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -38,7 +38,8 @@ extension AgentCommand {
             logger.info(
                 "agent starting",
                 metadata: ["agent.source": "\(configuration.source.rawValue)", "host.name": "\(identity.hostname)"])
-            let agent = try Agent.build(configuration, configPath: config, identity: identity, logger: logger)
+            let transforms = try Agent.liveTransforms(stateDirectory: configuration.stateDirectory)
+            let agent = try Agent.build(configuration, configPath: config, identity: identity, transforms: transforms, logger: logger)
             try await agent.run()
             logger.info("agent stopped")
         }

@@ -70,8 +70,11 @@ extension TestDatabase {
 }
 
 /// Writes an agent configuration for a log-file source.
+/// - Parameter socketSnapshotSeconds: 0 (the tests' default) keeps listening-socket snapshot
+///   events out of tests that count the serials they wrote.
 func writeAgentConfig(
-    in directory: String, logPath: String, conninfo: String, batchEvents: Int = 50, extra: String = ""
+    in directory: String, logPath: String, conninfo: String, batchEvents: Int = 50, socketSnapshotSeconds: Int = 0,
+    extra: String = ""
 ) throws -> String {
     let path = directory + "/agent.yaml"
     let text = """
@@ -87,6 +90,8 @@ func writeAgentConfig(
           directory: \(directory)/state
         heartbeat:
           interval_s: 1
+        sockets:
+          snapshot_interval_s: \(socketSnapshotSeconds)
         log:
           level: debug
         \(extra)

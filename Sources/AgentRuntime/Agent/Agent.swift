@@ -6,7 +6,7 @@ import Synchronization
 /// `herdwatch-agent run` as values: the services in the order the `ServiceGroup` needs them,
 /// built from a configuration exactly as production builds them, so tests run the same thing.
 ///
-/// Order `[shipper, heartbeat, reload, reader]`: on SIGTERM the group shuts services down in
+/// Order `[shipper, heartbeat, reload, sockets, reader]`: on SIGTERM the group shuts services down in
 /// reverse, so the reader stops reading first and hands its last batch over, and the shipper
 /// stores everything in PostgreSQL or the spool last (STYLE.md §5).
 ///
@@ -19,6 +19,8 @@ public struct Agent: Sendable {
     public let reader: AuditReader
     public let heartbeat: HeartbeatService
     public let reload: ReloadService
+    /// Nil when snapshots are turned off.
+    public let sockets: ListeningSocketService?
     public let statistics: AgentStatistics
     public let logger: Logger
     /// Where synthesized events (a listening-socket snapshot) are submitted.
@@ -82,7 +84,12 @@ public struct Agent: Sendable {
             statistics: statistics, shipperStatistics: shipper.statistics,
             readsKernel: configuration.source == .netlinkUnicast || configuration.source == .netlinkMulticast, logger: logger)
         let reload = ReloadService(configPath: configPath, running: configuration, statistics: statistics, logger: logger)
-        return Agent(shipper: shipper, reader: reader, heartbeat: heartbeat, reload: reload, statistics: statistics, logger: logger)
+        let sockets = configuration.socketSnapshotInterval.map {
+            ListeningSocketService(interval: $0, events: reader.synthesizedEvents, logger: logger)
+        }
+        return Agent(
+            shipper: shipper, reader: reader, heartbeat: heartbeat, reload: reload, sockets: sockets, statistics: statistics,
+            logger: logger)
     }
 
     /// Runs until SIGTERM (drain, then return) or the end of the input (standard input).
@@ -94,7 +101,8 @@ public struct Agent: Sendable {
     public func groupConfiguration() -> ServiceGroupConfiguration {
         // Any service ending (the reader at the end of standard input, the shipper once the
         // reader finished its input) shuts the group down gracefully, in order.
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = ([ShipperService(shipper: shipper), heartbeat, reload, reader] as [any Service]).map {
+        let ordered: [any Service] = [ShipperService(shipper: shipper), heartbeat, reload] + (sockets.map { [$0] } ?? []) + [reader]
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = ordered.map {
             .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
         }
         // ServiceLifecycle's own debug lines print whole service values: keep them out.

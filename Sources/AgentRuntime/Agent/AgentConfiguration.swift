@@ -22,6 +22,8 @@ public struct AgentConfiguration: Sendable {
     public var spoolMaxBytes: Int
     public var spoolSync: DiskSpool.SyncPolicy
     public var heartbeatInterval: Duration
+    /// Nil: no listening-socket snapshots.
+    public var socketSnapshotInterval: Duration?
     public var futureSkew: Duration
     public var logLevel: String
     /// SHA-256 of the configuration file's bytes, in hexadecimal; empty without a file.
@@ -48,6 +50,8 @@ public struct AgentConfiguration: Sendable {
         spoolMaxBytes = settings.integer(AgentSettings.spoolMaxBytes.name)
         spoolSync = DiskSpool.SyncPolicy(rawValue: settings.string(AgentSettings.spoolSync.name))!
         heartbeatInterval = .seconds(settings.integer(AgentSettings.heartbeatInterval.name))
+        let snapshotSeconds = settings.integer(AgentSettings.socketSnapshotInterval.name)
+        socketSnapshotInterval = snapshotSeconds == 0 ? nil : .seconds(snapshotSeconds)
         futureSkew = .seconds(settings.integer(AgentSettings.futureSkew.name))
         logLevel = settings.string(AgentSettings.logLevel.name)
         self.digest = digest

@@ -41,6 +41,9 @@ public enum AgentSettings {
     public static let heartbeatInterval = SettingKey(
         "heartbeat.interval_s", kind: .integer(1...86_400), default: "30",
         summary: "seconds between heartbeats")
+    public static let socketSnapshotInterval = SettingKey(
+        "sockets.snapshot_interval_s", kind: .integer(0...86_400), default: "300",
+        summary: "seconds between snapshots of listening sockets read from /proc; 0 turns them off")
     public static let futureSkew = SettingKey(
         "events.future_skew_s", kind: .integer(0...86_400 * 365), default: "300",
         summary: "events stamped later than now plus this many seconds are flagged future_time and counted")
@@ -51,6 +54,6 @@ public enum AgentSettings {
 
     public static let keys: [SettingKey] = [
         source, logFilePath, rulesFile, backlogLimit, rateLimit, databaseURL, batchEvents, batchDelay,
-        stateDirectory, spoolMaxBytes, spoolSync, heartbeatInterval, futureSkew, logLevel,
+        stateDirectory, spoolMaxBytes, spoolSync, heartbeatInterval, socketSnapshotInterval, futureSkew, logLevel,
     ]
 }
