@@ -12,6 +12,6 @@ struct AgentCommand: AsyncParsableCommand {
             Herdwatch service, so nothing on this host reveals what is being looked for.
             """,
         version: HerdwatchVersion.current,
-        subcommands: [Run.self, CheckConfig.self, Replay.self, Parse.self, Scan.self, Audit.self]
+        subcommands: [Run.self, Audisp.self, CheckConfig.self, Replay.self, Parse.self, Scan.self, Audit.self]
     )
 }

@@ -20,28 +20,29 @@ extension AgentCommand {
         var config: String
 
         func run() async throws {
-            let configuration: AgentConfiguration
-            do {
-                configuration = try AgentConfiguration.load(filePath: config, environment: Agent.environment())
-            } catch {
-                printError("herdwatch-agent: \(error)")
-                throw ExitCode(78)  // EX_CONFIG
-            }
-            // SIGHUP reloads; until the reload service listens, one must not end the agent.
-            signal(SIGHUP, SIG_IGN)
-            AgentLogging.bootstrap(level: configuration.logLevel)
-            let logger = Logger(label: "herdwatch-agent")
-            if ConnectionString.containsPassword(configuration.databaseURL) {
-                logger.warning("database.url carries a password; put it in PGPASSFILE instead")
-            }
-            let identity = HostIdentity.current()
-            logger.info(
-                "agent starting",
-                metadata: ["agent.source": "\(configuration.source.rawValue)", "host.name": "\(identity.hostname)"])
-            let transforms = try Agent.liveTransforms(stateDirectory: configuration.stateDirectory)
-            let agent = try Agent.build(configuration, configPath: config, identity: identity, transforms: transforms, logger: logger)
-            try await agent.run()
-            logger.info("agent stopped")
+            try await runAgent(configPath: config, environment: Agent.environment())
+        }
+    }
+
+    /// `herdwatch-agent audisp FILE`: `run` reading records from standard input, as auditd's
+    /// plugin dispatcher starts it (ops/audisp/herdwatch.conf; auditd passes at most two
+    /// arguments, so the source is implied rather than a flag).
+    struct Audisp: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run as an auditd plugin: read records from standard input and ship them.",
+            discussion: """
+                The same as `run --config FILE` with source stdin. Install ops/audisp/herdwatch.conf \
+                in /etc/audit/plugins.d/ and set active = yes. At the end of standard input (auditd \
+                stopping) the agent stores what it holds and exits 0.
+                """)
+
+        @Argument(help: ArgumentHelp("The agent's YAML configuration (see ops/agent.yaml).", valueName: "file"))
+        var config: String
+
+        func run() async throws {
+            var environment = Agent.environment()
+            environment["HERDWATCH_AGENT_SOURCE"] = AgentConfiguration.Source.stdin.rawValue
+            try await runAgent(configPath: config, environment: environment)
         }
     }
 
@@ -68,6 +69,32 @@ extension AgentCommand {
             print("config_digest \(configuration.digest)")
         }
     }
+}
+
+/// Loads the configuration and runs the agent until SIGTERM or the end of its input.
+func runAgent(configPath: String, environment: [String: String]) async throws {
+    let configuration: AgentConfiguration
+    do {
+        configuration = try AgentConfiguration.load(filePath: configPath, environment: environment)
+    } catch {
+        printError("herdwatch-agent: \(error)")
+        throw ExitCode(78)  // EX_CONFIG
+    }
+    // SIGHUP reloads; until the reload service listens, one must not end the agent.
+    signal(SIGHUP, SIG_IGN)
+    AgentLogging.bootstrap(level: configuration.logLevel)
+    let logger = Logger(label: "herdwatch-agent")
+    if ConnectionString.containsPassword(configuration.databaseURL) {
+        logger.warning("database.url carries a password; put it in PGPASSFILE instead")
+    }
+    let identity = HostIdentity.current()
+    logger.info(
+        "agent starting",
+        metadata: ["agent.source": "\(configuration.source.rawValue)", "host.name": "\(identity.hostname)"])
+    let transforms = try Agent.liveTransforms(stateDirectory: configuration.stateDirectory)
+    let agent = try Agent.build(configuration, configPath: configPath, identity: identity, transforms: transforms, logger: logger)
+    try await agent.run()
+    logger.info("agent stopped")
 }
 
 func printError(_ text: String) {

@@ -70,3 +70,23 @@ import Testing
         }
     }
 }
+
+/// `herdwatch-agent audisp FILE`, as auditd's plugin dispatcher runs it: records on standard
+/// input until it ends, then everything stored and exit 0.
+@Suite struct AudispPluginTests {
+    @Test func recordsOnStandardInputAreStoredAndEndOfInputExitsCleanly() async throws {
+        try await MigratedDatabase.with { database in
+            let login = try await TestLogin.createNamed("audisp", granted: "herdwatch_agent", in: database)
+            let directory = try TemporaryDirectory()
+            let input = AuditLogWriter(path: directory.path + "/records")
+            try input.append(0..<120)
+            // The source comes from the command, whatever the file says.
+            let config = try writeAgentConfig(in: directory.path, logPath: directory.path + "/unused.log", conninfo: login.conninfo)
+            let run = try ProgramRun.run(
+                AgentProcess.executable, ["audisp", config], mergeOutput: true, standardInput: input.path)
+            #expect(run.exitCode == 0, "\(run.standardOutput)")
+            #expect(run.standardOutput.contains("agent.source=stdin"), "\(run.standardOutput)")
+            #expect(try await database.storedSerials(host: thisHostName).count == 120)
+        }
+    }
+}

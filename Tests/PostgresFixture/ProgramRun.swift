@@ -12,16 +12,17 @@ public struct ProgramRun: Sendable {
     /// - Parameters:
     ///   - environment: extra variables, added to (and overriding) this process's environment.
     ///   - mergeOutput: send standard error to standard output as well.
+    ///   - standardInput: a file to read as standard input; else /dev/null.
     public static func run(
         _ path: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-        mergeOutput: Bool = false
+        mergeOutput: Bool = false, standardInput: String = "/dev/null"
     ) throws -> ProgramRun {
         let output = try TemporaryFile()
         let errors = try TemporaryFile()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output.descriptor, 1)
         posix_spawn_file_actions_adddup2(&actions, mergeOutput ? output.descriptor : errors.descriptor, 2)
 
