@@ -6,7 +6,7 @@ import FileIntegrity
 ///
 /// - IN_CREATE, IN_MODIFY and IN_ATTRIB on a file being written mark it pending
 ///   (``written(_:at:)``); nothing is reported and no rescan may hash it meanwhile
-///   (``holdBack(_:stored:)``).
+///   (``holdBack(_:covering:stored:inventoriedRoots:)``).
 /// - IN_CLOSE_WRITE (or the path deleted, moved, replaced) ends that (``closed(_:)``): the
 ///   monitor rescans it at once, so a closed file is reported well within a second.
 /// - A writer that never closes (a log held open, a file left open and idle) is not waited for
@@ -15,6 +15,11 @@ import FileIntegrity
 ///   as it is; later writes start the rule again. The longest delay counts from the first
 ///   write not reported yet, across closes: a writer that closes and reopens the file so
 ///   often that every rescan finds it open again is still reported within that delay.
+///
+/// Limits: only events say a file is open. A file already open and idle when a directory is
+/// first walked (the first scan, a directory just created or moved in, before its watch) is
+/// hashed as it is and, if written again, reported again at its close. Directories without a
+/// watch are covered by the monitor's mtime rule instead (``MonitorLoop``).
 ///
 /// Pure: it owns no clock, so the rule is tested without a kernel. Not Sendable: it belongs to
 /// the monitor's thread.
