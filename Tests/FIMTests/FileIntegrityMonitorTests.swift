@@ -59,6 +59,40 @@ import Testing
         }
     }
 
+    @Test func aFileHeldOpenThroughLongPausesAndAChmodIsReportedOnlyAtItsClose() async throws {
+        try await withMonitor { _, collector in
+            let path = tree.path("slow")
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            try #require(descriptor >= 0)
+            // Pauses far longer than the batch window (and than the old 400 ms settle time),
+            // shorter than the 2 s quiet period; the fchmod is an IN_ATTRIB while open.
+            _ = "head ".withCString { write(descriptor, $0, strlen($0)) }
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(fchmod(descriptor, 0o600) == 0)
+            _ = "tail".withCString { write(descriptor, $0, strlen($0)) }
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(!collector.all.contains { $0.change.path == path }, "reported while still open")
+            close(descriptor)
+            let final = await collector.first(within: .seconds(5)) { $0.path == path }
+            #expect(final?.change.kind == .created)
+            #expect(final?.change.new?.sha256 == TemporaryTree.sha256("head tail"))
+            #expect(final?.change.new?.mode == 0o600)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(collector.all.filter { $0.change.path == path }.count == 1)
+        }
+    }
+
+    @Test func aSymlinkHasNoCloseAndIsReportedAtOnce() async throws {
+        try await withMonitor { _, collector in
+            let made = ContinuousClock.now
+            try tree.symlink("link", to: "/etc/hostname")
+            let found = await collector.first(within: .seconds(5)) { $0.kind == .created && $0.path == tree.path("link") }
+            let arrival = try #require(found)
+            #expect(made.duration(to: arrival.instant) < .seconds(1))
+            #expect(arrival.change.new?.target == "/etc/hostname")
+        }
+    }
+
     @Test func modifyChmodRenameDeleteEachOnce() async throws {
         try tree.write("a", "one")
         try tree.makeDirectory("sub")

@@ -10,17 +10,22 @@ struct MonitorLoop {
     /// Least time between two state saves while changes keep coming; a crash in between
     /// re-reports those changes on restart rather than losing them.
     static let saveInterval: Duration = .seconds(5)
-    /// Longest wait for the writer of a file to close it before hashing it anyway; below one
-    /// second, so a change is reported within a second even when the writer keeps the file open.
-    static let writeSettleTime: Duration = .milliseconds(400)
+    /// A file in a directory without a watch (no events tell when its writer is done) whose
+    /// mtime is this recent is left for the next scan of that directory, once: it may be half-written.
+    static let unwatchedWriteSettleTime: Duration = .seconds(1)
 
     private let monitor: FileIntegrityMonitor
     private let scanner: FileIntegrityScanner
     private let clock = ContinuousClock()
     private var state = FileIntegrityState()
     private var pending: Set<RescanScope> = []
-    /// Files created or written and not closed yet, with when that was first seen.
-    private var beingWritten: [String: ContinuousClock.Instant] = [:]
+    /// Files created or written and not closed yet: held back from every report until closed.
+    private var writes = WriteTracker()
+    /// Files in unwatched directories left for the next scan because they had just been written.
+    private var deferredUnwatched: Set<String> = []
+    /// Set while ``run()`` runs: scans read the events queued meanwhile before they report.
+    private var inotify: Inotify?
+    private var eventBuffer: UnsafeMutableRawBufferPointer?
     private var fullRescanDue: ContinuousClock.Instant?
     private var unwatchedRescanDue: ContinuousClock.Instant
     private var lastSave: ContinuousClock.Instant
@@ -42,15 +47,21 @@ struct MonitorLoop {
         defer { inotify.close() }
         let watches = WatchRegistry(inotify: inotify, limit: monitor.configuration.maxWatches, logger: monitor.logger)
         state = try monitor.store.load() ?? FileIntegrityState()
-        rescanAll(watches: watches, rateLimited: false)
-        save()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
         defer { buffer.deallocate() }
+        self.inotify = inotify
+        eventBuffer = buffer
+        defer {
+            self.inotify = nil
+            eventBuffer = nil
+        }
+        rescanAll(watches: watches, rateLimited: false)
+        save()
         while !monitor.wake.isSignaled {
             if inotify.wait(wake: monitor.wake.readEnd, timeoutMilliseconds: timeoutMilliseconds()) {
                 collectEvents(inotify: inotify, watches: watches, buffer: buffer)
             }
-            runDueScans(watches: watches, inotify: inotify, buffer: buffer)
+            runDueScans(watches: watches)
             if unsaved, lastSave.duration(to: clock.now) >= Self.saveInterval { save() }
         }
         if unsaved { save() }
@@ -92,32 +103,42 @@ struct MonitorLoop {
                 pending.insert(.entry(path))
             }
         case .rescan(let scope):
-            if case .entry(let path) = scope { beingWritten[path] = nil }
+            switch scope {
+            case .entry(let path): writes.closed(path)
+            case .subtree(let path): writes.forget(within: path)
+            }
             pending.insert(scope)
         case .rescanAfterWrite(let path):
-            if beingWritten[path] == nil { beingWritten[path] = clock.now }
+            // IN_CREATE also comes for symlinks, FIFOs, sockets and hard links, which have no
+            // writer to wait for: only a regular file is held until its close.
+            if writes.isBeingWritten(path) || mayBeOpenForWriting(path, created: event.has(IN_CREATE)) {
+                writes.written(path, at: clock.now, created: event.has(IN_CREATE))
+            } else {
+                pending.insert(.entry(path))
+            }
+        case .rescanUnlessBeingWritten(let path):
+            if writes.isBeingWritten(path) {
+                writes.written(path, at: clock.now)
+            } else {
+                pending.insert(.entry(path))
+            }
         case .unwatchAndRescan(let path):
             watches.forgetSubtree(path)
+            writes.forget(within: path)
             pending.insert(.subtree(path))
         case .none:
             break
         }
     }
 
-    private mutating func runDueScans(watches: WatchRegistry, inotify: Inotify, buffer: UnsafeMutableRawBufferPointer) {
+    private mutating func runDueScans(watches: WatchRegistry) {
         let now = clock.now
-        for (path, since) in beingWritten where since.advanced(by: Self.writeSettleTime) <= now {
-            beingWritten[path] = nil
+        for path in writes.due(at: now) {
             pending.insert(.entry(path))
         }
         if let due = fullRescanDue, due <= now {
             pending = []
-            let inbox = rescanAll(watches: watches, rateLimited: true, inotify: inotify, buffer: buffer)
-            for event in inbox.events { eventReceived(event, watches: watches) }
-            if inbox.overflowed {
-                monitor.counters.withLock { $0.queueOverflows += 1 }
-                fullRescanDue = clock.now
-            }
+            rescanAll(watches: watches, rateLimited: true)
         }
         if !pending.isEmpty {
             let scopes = pending.sorted { $0.path < $1.path }
@@ -130,22 +151,20 @@ struct MonitorLoop {
             let tops = watches.unwatchedTops
             if !tops.isEmpty {
                 monitor.counters.withLock { $0.unwatchedRescans += 1 }
-                rescan(tops.map(RescanScope.subtree), watches: watches)
+                rescan(tops.map(RescanScope.subtree), watches: watches, unwatched: true)
             }
         }
     }
 
-    /// A full rescan. When `inotify` is given, rate-limit pauses read its events into the
-    /// returned inbox, to be handled after the rescan.
-    @discardableResult
-    private mutating func rescanAll(
-        watches: WatchRegistry, rateLimited: Bool, inotify: Inotify? = nil, buffer: UnsafeMutableRawBufferPointer? = nil
-    ) -> EventInbox {
+    /// A full rescan. Rate-limit pauses read inotify events into an inbox; they, and the events
+    /// queued by the end of the scan, are handled before the scan reports, so a file that was
+    /// being written meanwhile is held back (``WriteTracker``) rather than reported half-written.
+    private mutating func rescanAll(watches: WatchRegistry, rateLimited: Bool) {
         let configuration = monitor.configuration
         let rate = rateLimited ? configuration.rescanRateMegabytesPerSecond.map { $0 * 1e6 } : nil
         let inbox = EventInbox()
         var pause: ((Duration) -> Void)?
-        if let inotify, let buffer {
+        if rateLimited, let inotify, let buffer = eventBuffer {
             let wake = monitor.wake
             let counters = monitor
             pause = { duration in
@@ -153,20 +172,89 @@ struct MonitorLoop {
                 if read > 0 { counters.counters.withLock { $0.eventsReadDuringRescans += read } }
             }
         }
-        let (snapshot, _) = scanner.scanAll(rateLimit: rate, directoryListed: watches.watch, pause: pause)
-        var next = state
-        let changes = next.scanCompleted(snapshot, roots: configuration.paths)
+        var (snapshot, _) = scanner.scanAll(rateLimit: rate, directoryListed: watches.watch, pause: pause)
         monitor.counters.withLock { $0.fullRescans += 1 }
         fullRescanDue = configuration.rescanInterval.map { clock.now.advanced(by: $0) }
+        for event in inbox.events { eventReceived(event, watches: watches) }
+        if inbox.overflowed {
+            monitor.counters.withLock { $0.queueOverflows += 1 }
+            fullRescanDue = clock.now
+        }
+        holdBackUnsettled(&snapshot, covering: nil, holdPending: true, watches: watches)
+        var next = state
+        let changes = next.scanCompleted(snapshot, roots: configuration.paths)
         commit(changes, next: next, watches: watches)
-        return inbox
     }
 
-    private mutating func rescan(_ scopes: [RescanScope], watches: WatchRegistry) {
-        let (snapshot, _) = scanner.scan(scopes, directoryListed: watches.watch)
+    /// Rescans `scopes`, holding back files being written. `unwatched`: the scopes are
+    /// directories without a watch, where no event says when a writer is done; a regular file
+    /// whose content changed and whose mtime is under ``unwatchedWriteSettleTime`` old is left
+    /// for the next such scan (brought forward to that settle time), once, so a long-written
+    /// file is still reported then.
+    private mutating func rescan(_ scopes: [RescanScope], watches: WatchRegistry, unwatched: Bool = false) {
+        var (snapshot, _) = scanner.scan(scopes, directoryListed: watches.watch)
+        holdBackUnsettled(&snapshot, covering: scopes, holdPending: unwatched, watches: watches)
+        if unwatched { deferRecentlyWritten(&snapshot, scopes: scopes) }
         var next = state
         let changes = next.scopesRescanned(snapshot, scopes: scopes)
         commit(changes, next: next, watches: watches)
+    }
+
+    private mutating func deferRecentlyWritten(_ snapshot: inout FileSnapshot, scopes: [RescanScope]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nowNanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        let settle = Self.unwatchedWriteSettleTime
+        let settleNanoseconds = settle.components.seconds * 1_000_000_000 + settle.components.attoseconds / 1_000_000_000
+        var deferredNow: Set<String> = []
+        for (path, fresh) in snapshot.entries where fresh.type == .regular {
+            let age = nowNanoseconds - fresh.mtimeNanoseconds
+            guard age >= 0, age < settleNanoseconds, !deferredUnwatched.contains(path) else { continue }
+            if let stored = state.snapshot[path], !fresh.contentDiffers(from: stored) { continue }
+            snapshot[path] = state.snapshot[path]
+            deferredNow.insert(path)
+        }
+        deferredUnwatched = deferredUnwatched.filter { path in !scopes.contains { $0.contains(path) } }.union(deferredNow)
+        if !deferredNow.isEmpty {
+            unwatchedRescanDue = min(unwatchedRescanDue, clock.now.advanced(by: settle))
+        }
+    }
+
+    /// Before a scan reports: handles the inotify events queued while it ran, then keeps the
+    /// stored state for every path the scan may have caught mid-write: files being written
+    /// (``WriteTracker``), and, with `holdPending` (scans no event asked for: full and
+    /// unwatched rescans), paths with an event still pending (a file closed after the scan
+    /// hashed it), which the partial rescan right after reports with their final content. A
+    /// partial rescan does not hold back its own pending paths: a file rewritten and closed
+    /// faster than rescans go would otherwise never be reported.
+    /// Under a root not inventoried yet only the writes are held back: the inventory lists what is there.
+    private mutating func holdBackUnsettled(
+        _ snapshot: inout FileSnapshot, covering scopes: [RescanScope]?, holdPending: Bool, watches: WatchRegistry
+    ) {
+        readQueuedEvents(watches: watches)
+        writes.holdBack(&snapshot, covering: scopes, stored: state.snapshot, inventoriedRoots: state.inventoriedRoots)
+        guard holdPending else { return }
+        let roots = state.inventoriedRoots
+        let unsettled = pending.filter { scope in roots.contains { FileSnapshot.path(scope.path, isWithin: $0) } }
+        guard !unsettled.isEmpty else { return }
+        let scopes = Array(unsettled)
+        snapshot.replace(covering: scopes, with: state.snapshot.subset(covering: scopes))
+    }
+
+    /// Handles the inotify events already queued (without waiting), so a scan knows of every
+    /// file opened for writing before it reports.
+    private mutating func readQueuedEvents(watches: WatchRegistry) {
+        guard let inotify, let buffer = eventBuffer else { return }
+        while case .success(let events) = inotify.readEvents(into: buffer), !events.isEmpty {
+            for event in events { eventReceived(event, watches: watches) }
+        }
+    }
+
+    /// True for a regular file; for IN_CREATE, one with a single link (link(2) makes a second
+    /// name for a file without opening it).
+    private func mayBeOpenForWriting(_ path: String, created: Bool) -> Bool {
+        guard case .success(let info) = FileSystemCalls.lstat(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFREG && (!created || info.st_nlink == 1)
     }
 
     /// Hands `changes` to the consumer and adopts `next` as the state, unless the consumer's
@@ -197,10 +285,11 @@ struct MonitorLoop {
     }
 
     private func timeoutMilliseconds() -> Int32 {
+        if !pending.isEmpty { return 1 }
         let now = clock.now
         var due = unwatchedRescanDue
         if let full = fullRescanDue { due = min(due, full) }
-        if let writing = beingWritten.values.min() { due = min(due, writing.advanced(by: Self.writeSettleTime)) }
+        if let writing = writes.nextDue { due = min(due, writing) }
         let wait = max(now.duration(to: due), .zero)
         let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
         return Int32(min(max(milliseconds, 1), 1000))
