@@ -10,18 +10,7 @@ extension AuditEventJSON {
         raw("{\"records\":")
         stringArray(event.recordTypes)
         if let node = event.node { key("node"); string(node) }
-        if let s = event.syscall {
-            raw(",\"syscall\":{\"arch\":")
-            string(s.arch)
-            raw(",\"number\":")
-            int(Int64(s.number))
-            raw(",\"args\":[")
-            for (i, a) in s.arguments.enumerated() {
-                if i > 0 { raw(",") }
-                uint(a)
-            }
-            raw("]}")
-        }
+        if let s = event.syscall { writeSyscall(s, withColumnFields: false) }
         let p = event.process
         if p.proctitle != nil || p.tty != nil {
             raw(",\"process\":{")
@@ -58,14 +47,7 @@ extension AuditEventJSON {
         }
         if event.keys.count > 1 { key("keys"); stringArray(event.keys) }
         if let m = event.userMessage, m.op != nil || m.exe != nil || m.addr != nil || m.hostname != nil || m.terminal != nil {
-            raw(",\"user_message\":{")
-            var first = true
-            field(&first, "op", m.op)
-            field(&first, "exe", m.exe)
-            field(&first, "addr", m.addr)
-            field(&first, "hostname", m.hostname)
-            field(&first, "terminal", m.terminal)
-            raw("}")
+            writeUserMessage(m, withColumnFields: false)
         }
         raw("}")
     }

@@ -95,20 +95,7 @@ public struct AuditEventJSON {
         key("records")
         stringArray(event.recordTypes)
         if let success = event.success { key("success"); raw(success ? "true" : "false") }
-        if let s = event.syscall {
-            raw(",\"syscall\":{\"arch\":")
-            string(s.arch)
-            raw(",\"number\":")
-            int(Int64(s.number))
-            if let name = s.name { key("name"); string(name) }
-            if let exit = s.exit { key("exit"); int(exit) }
-            raw(",\"args\":[")
-            for (i, a) in s.arguments.enumerated() {
-                if i > 0 { raw(",") }
-                uint(a)
-            }
-            raw("]}")
-        }
+        if let s = event.syscall { writeSyscall(s, withColumnFields: true) }
         writeProcess(event.process)
         writeUser(event.user)
         if !event.paths.isEmpty {
@@ -129,18 +116,7 @@ public struct AuditEventJSON {
             raw("}")
         }
         if !event.keys.isEmpty { key("keys"); stringArray(event.keys) }
-        if let m = event.userMessage {
-            raw(",\"user_message\":{")
-            var first = true
-            field(&first, "op", m.op)
-            field(&first, "acct", m.acct)
-            field(&first, "exe", m.exe)
-            field(&first, "addr", m.addr)
-            field(&first, "hostname", m.hostname)
-            field(&first, "terminal", m.terminal)
-            field(&first, "res", m.result)
-            raw("}")
-        }
+        if let m = event.userMessage { writeUserMessage(m, withColumnFields: true) }
         raw("}\n")
     }
 
@@ -157,6 +133,40 @@ public struct AuditEventJSON {
         AuditText.escape(rawBytes, into: &text)
         text.withUnsafeBytes { escaped($0) }
         raw("\"}\n")
+    }
+
+    /// The `syscall` object; without the fields the events table stores in columns (name, exit)
+    /// for ``writeDetail(_:)``.
+    mutating func writeSyscall(_ s: AuditSyscall, withColumnFields: Bool) {
+        raw(",\"syscall\":{\"arch\":")
+        string(s.arch)
+        raw(",\"number\":")
+        int(Int64(s.number))
+        if withColumnFields {
+            if let name = s.name { key("name"); string(name) }
+            if let exit = s.exit { key("exit"); int(exit) }
+        }
+        raw(",\"args\":[")
+        for (i, a) in s.arguments.enumerated() {
+            if i > 0 { raw(",") }
+            uint(a)
+        }
+        raw("]}")
+    }
+
+    /// The `user_message` object; without the fields stored in columns (acct, res) for
+    /// ``writeDetail(_:)``.
+    mutating func writeUserMessage(_ m: AuditUserMessage, withColumnFields: Bool) {
+        raw(",\"user_message\":{")
+        var first = true
+        field(&first, "op", m.op)
+        if withColumnFields { field(&first, "acct", m.acct) }
+        field(&first, "exe", m.exe)
+        field(&first, "addr", m.addr)
+        field(&first, "hostname", m.hostname)
+        field(&first, "terminal", m.terminal)
+        if withColumnFields { field(&first, "res", m.result) }
+        raw("}")
     }
 
     mutating func writeProcess(_ p: AuditProcess) {
