@@ -96,25 +96,10 @@ public struct AuditEventJSON {
         stringArray(event.recordTypes)
         if let success = event.success { key("success"); raw(success ? "true" : "false") }
         if let s = event.syscall { writeSyscall(s, withColumnFields: true) }
-        writeProcess(event.process)
-        writeUser(event.user)
-        if !event.paths.isEmpty {
-            raw(",\"paths\":[")
-            for (i, p) in event.paths.enumerated() {
-                if i > 0 { raw(",") }
-                writePath(p)
-            }
-            raw("]")
-        }
-        if let s = event.socket {
-            raw(",\"socket\":{\"family\":")
-            string(s.family)
-            if let v = s.address { key("address"); string(v) }
-            if let v = s.port { key("port"); int(Int64(v)) }
-            if let v = s.path { key("path"); string(v) }
-            if let v = s.netlinkPid { key("netlink_pid"); int(Int64(v)) }
-            raw("}")
-        }
+        writeProcess(event.process, withColumnFields: true)
+        writeUser(event.user, withColumnFields: true)
+        writePaths(event.paths)
+        if let s = event.socket { writeSocket(s, withColumnFields: true) }
         if !event.keys.isEmpty { key("keys"); stringArray(event.keys) }
         if let m = event.userMessage { writeUserMessage(m, withColumnFields: true) }
         raw("}\n")
@@ -169,33 +154,68 @@ public struct AuditEventJSON {
         raw("}")
     }
 
-    mutating func writeProcess(_ p: AuditProcess) {
+    /// The `process` object; without the fields stored in columns (all but proctitle and tty)
+    /// for ``writeDetail(_:)``.
+    mutating func writeProcess(_ p: AuditProcess, withColumnFields: Bool) {
         raw(",\"process\":{")
         var first = true
-        if let v = p.pid { sep(&first); raw("\"pid\":"); int(Int64(v)) }
-        if let v = p.ppid { sep(&first); raw("\"ppid\":"); int(Int64(v)) }
-        field(&first, "comm", p.comm)
-        field(&first, "exe", p.exe)
-        field(&first, "parent_exe", p.parentExe)
-        if !p.argv.isEmpty { sep(&first); raw("\"argv\":"); stringArray(p.argv) }
-        field(&first, "cwd", p.cwd)
+        if withColumnFields {
+            if let v = p.pid { sep(&first); raw("\"pid\":"); int(Int64(v)) }
+            if let v = p.ppid { sep(&first); raw("\"ppid\":"); int(Int64(v)) }
+            field(&first, "comm", p.comm)
+            field(&first, "exe", p.exe)
+            field(&first, "parent_exe", p.parentExe)
+            if !p.argv.isEmpty { sep(&first); raw("\"argv\":"); stringArray(p.argv) }
+            field(&first, "cwd", p.cwd)
+        }
         field(&first, "proctitle", p.proctitle)
         field(&first, "tty", p.tty)
         raw("}")
     }
 
-    mutating func writeUser(_ u: AuditUser) {
+    /// The `user` object; without the ids stored in columns (uid, euid, auid, ses) for
+    /// ``writeDetail(_:)``.
+    mutating func writeUser(_ u: AuditUser, withColumnFields: Bool) {
         raw(",\"user\":{")
         var first = true
-        number(&first, "uid", u.uid)
-        number(&first, "euid", u.euid)
+        if withColumnFields {
+            number(&first, "uid", u.uid)
+            number(&first, "euid", u.euid)
+        }
         number(&first, "gid", u.gid)
-        number(&first, "auid", u.auid)
-        number(&first, "ses", u.ses)
+        if withColumnFields {
+            number(&first, "auid", u.auid)
+            number(&first, "ses", u.ses)
+        }
         field(&first, "uid_name", u.uidName)
         field(&first, "euid_name", u.euidName)
         field(&first, "gid_name", u.gidName)
         field(&first, "auid_name", u.auidName)
+        raw("}")
+    }
+
+    /// The `paths` array, left out when there are none.
+    mutating func writePaths(_ paths: [AuditPath]) {
+        guard !paths.isEmpty else { return }
+        raw(",\"paths\":[")
+        for (i, p) in paths.enumerated() {
+            if i > 0 { raw(",") }
+            writePath(p)
+        }
+        raw("]")
+    }
+
+    /// The `socket` object; without the fields stored in columns (address, port) for
+    /// ``writeDetail(_:)``.
+    mutating func writeSocket(_ s: AuditSocketAddress, withColumnFields: Bool) {
+        raw(",\"socket\":{\"family\":")
+        string(s.family)
+        if withColumnFields {
+            if let v = s.address { key("address"); string(v) }
+            if let v = s.port { key("port"); int(Int64(v)) }
+        }
+        if let v = s.path { key("path"); string(v) }
+        if let v = s.netlinkPid { key("netlink_pid"); int(Int64(v)) }
         raw("}")
     }
 

@@ -86,6 +86,27 @@ struct AuditEventRowTests {
         }
     }
 
+    @Test func detailHoldsExactlyWhatHasNoColumn() {
+        var event = AuditEvent(
+            timestampMilliseconds: 1_795_460_000_123, serial: 9, node: "n1", kind: .connect,
+            recordTypes: ["SYSCALL", "SOCKADDR"],
+            syscall: AuditSyscall(arch: "x86_64", number: 42, name: "connect", exit: -115, arguments: [1, 2]),
+            keys: ["net", "egress"], success: false)
+        event.process = AuditProcess(pid: 7, ppid: 1, comm: "curl", exe: "/usr/bin/curl", argv: ["curl", "x"], cwd: "/", proctitle: "curl x", tty: "pts0")
+        event.user = AuditUser(uid: 0, euid: 0, gid: 0, auid: 1000, ses: 3)
+        event.user.uidName = "root"
+        event.user.auidName = "alice"
+        event.paths = [AuditPath(name: "/tmp/s")]
+        event.socket = AuditSocketAddress(family: "unix", path: "/run/x.sock")
+        event.userMessage = AuditUserMessage(op: "connect", acct: "alice", addr: "1.2.3.4", result: "failed")
+        var json = AuditEventJSON()
+        let row = IngestRow(event, bootID: nil, json: &json)
+        #expect(row.detail == #"{"records":["SYSCALL","SOCKADDR"],"node":"n1","syscall":{"arch":"x86_64","number":42,"args":[1,2]},"process":{"proctitle":"curl x","tty":"pts0"},"user":{"gid":0,"uid_name":"root","auid_name":"alice"},"paths":[{"name":"/tmp/s"}],"socket":{"family":"unix","path":"/run/x.sock"},"keys":["net","egress"],"user_message":{"op":"connect","addr":"1.2.3.4"}}"#)
+        // An event whose every field has a column gets the smallest detail.
+        let bare = IngestRow(AuditEvent(timestampMilliseconds: 0, serial: 1, kind: .exec), bootID: nil, json: &json)
+        #expect(bare.detail == #"{"records":[]}"#)
+    }
+
     @Test func hostileFieldsCannotBreakTheBatch() async throws {
         var event = AuditEvent(timestampMilliseconds: 1_795_460_000_123, serial: 7, kind: .connect)
         event.process.argv = ["sh", "-c", "echo '\\N'\t\n\r\u{1}\"}{", "\\.", ""]
