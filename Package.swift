@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "FleetSimulator", dependencies: ["FleetModel", "CivilTime"], swiftSettings: swiftSettings),
         .target(name: "Baselining", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         .target(name: "Settings", dependencies: ["Yams"], swiftSettings: swiftSettings),
+        // Both executables' logging bootstrap (standard error, once per process).
+        .target(name: "LoggingSetup", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
         // Secret redaction before anything leaves the host: pure, keyed markers through HMAC-SHA256.
         .target(
@@ -82,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings", "Storage", "LibPQ",
+                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings", "Storage", "LibPQ", "LoggingSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "ServerMain",
             dependencies: [
-                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining",
+                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining", "LoggingSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

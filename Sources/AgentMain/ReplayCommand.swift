@@ -2,6 +2,7 @@ import AgentRuntime
 import ArgumentParser
 import LibPQ
 import Logging
+import LoggingSetup
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,7 +56,7 @@ extension AgentCommand {
                 printError("herdwatch-agent: \(error)")
                 throw ExitCode(64)
             }
-            AgentLogging.bootstrap(level: configuration.logLevel)
+            LoggingSetup.bootstrap(level: configuration.logLevel)
             let logger = Logger(label: "herdwatch-agent")
             if databaseURL.map(ConnectionString.containsPassword) == true {
                 logger.warning("the --database-url on the command line carries a password, which other users can read in the process list; put it in PGPASSFILE instead")
@@ -98,7 +99,4 @@ func format3(_ value: Double) -> String {
     return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }
 
-func printError(_ text: String, newline: Bool) {
-    var line = newline ? text + "\n" : text
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
+

@@ -2,6 +2,7 @@ import AgentRuntime
 import ArgumentParser
 import LibPQ
 import Logging
+import LoggingSetup
 
 extension AgentCommand {
     /// `herdwatch-agent run --config FILE`: capture and ship until SIGTERM.
@@ -82,7 +83,7 @@ func runAgent(configPath: String, environment: [String: String]) async throws {
     }
     // SIGHUP reloads; until the reload service listens, one must not end the agent.
     signal(SIGHUP, SIG_IGN)
-    AgentLogging.bootstrap(level: configuration.logLevel)
+    LoggingSetup.bootstrap(level: configuration.logLevel)
     let logger = Logger(label: "herdwatch-agent")
     if ConnectionString.containsPassword(configuration.databaseURL) {
         logger.warning("database.url carries a password; put it in PGPASSFILE instead")
@@ -97,8 +98,10 @@ func runAgent(configPath: String, environment: [String: String]) async throws {
     logger.info("agent stopped")
 }
 
-func printError(_ text: String) {
-    var line = text + "\n"
+/// Writes `text` to standard error unbuffered, with a newline unless told otherwise (a progress
+/// line that `\r` rewrites has none).
+func printError(_ text: String, newline: Bool = true) {
+    var line = newline ? text + "\n" : text
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LibPQ
 import Logging
+import LoggingSetup
 import ServerRuntime
 import Settings
 
@@ -29,8 +30,7 @@ struct GlobalOptions: ParsableArguments {
             flags: [ServiceSettings.databaseURL.name: databaseURL, ServiceSettings.logLevel.name: logLevel],
             environment: environment,
             filePath: config ?? environment["HERDWATCH_CONFIG"])
-        let level = Logger.Level(rawValue: settings.string(ServiceSettings.logLevel.name)) ?? .info
-        LoggingBootstrap.once(level: level)
+        LoggingSetup.bootstrap(level: settings.string(ServiceSettings.logLevel.name))
         return settings
     }
 
@@ -53,22 +53,4 @@ struct GlobalOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-enum LoggingBootstrap {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var done = false
-
-    /// swift-log may be bootstrapped only once per process.
-    static func once(level: Logger.Level) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
 }

@@ -1,11 +1,12 @@
 import Logging
 import Synchronization
 
-/// swift-log may be bootstrapped only once per process.
-enum AgentLogging {
+/// Both executables log to standard error at a configured level. swift-log may be bootstrapped
+/// only once per process, so later calls are ignored.
+public enum LoggingSetup {
     private static let done = Mutex(false)
 
-    static func bootstrap(level: String) {
+    public static func bootstrap(level: String) {
         let first = done.withLock { done in
             defer { done = true }
             return !done
