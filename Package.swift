@@ -34,6 +34,8 @@ let package = Package(
         // Both executables' logging bootstrap (standard error, once per process).
         .target(name: "LoggingSetup", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(name: "FileIntegrity", dependencies: ["FleetModel"], swiftSettings: swiftSettings),
+        // Finding kinds, statuses, triage and the severity formula: pure.
+        .target(name: "Findings", swiftSettings: swiftSettings),
         // Secret redaction before anything leaves the host: pure, keyed markers through HMAC-SHA256.
         .target(
             name: "Redaction",
@@ -50,7 +52,7 @@ let package = Package(
         .target(name: "LibPQ", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: swiftSettings),
         .target(
             name: "Storage",
-            dependencies: ["LibPQ", "FleetModel", "Baselining"],
+            dependencies: ["LibPQ", "FleetModel", "Baselining", "Findings"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedSQL"]
         ),
@@ -74,8 +76,9 @@ let package = Package(
         .target(
             name: "ServerRuntime",
             dependencies: [
-                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ", "Baselining", "AuditCore",
+                "Storage", "FleetModel", "FleetSimulator", "Settings", "LibPQ", "Baselining", "AuditCore", "Findings",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "ServerMain",
             dependencies: [
-                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining", "LoggingSetup",
+                "ServerRuntime", "Storage", "Settings", "FleetSimulator", "FleetModel", "Baselining", "Findings", "LoggingSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -151,6 +154,7 @@ let package = Package(
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "BaseliningTests", dependencies: ["Baselining"], swiftSettings: swiftSettings),
+        .testTarget(name: "FindingsTests", dependencies: ["Findings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LearnerTests",
             dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],

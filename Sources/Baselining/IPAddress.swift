@@ -34,6 +34,17 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         isIPv4 ? (bytes[0] == 169 && bytes[1] == 254) : (bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80)
     }
 
+    /// Private ranges (RFC 1918 10/8, 172.16/12, 192.168/16; shared 100.64/10; unique local
+    /// fc00::/7), loopback or link-local: a destination inside the organization or the host.
+    public var isPrivateOrLocal: Bool {
+        if isLoopback || isLinkLocal { return true }
+        if isIPv4 {
+            return bytes[0] == 10 || (bytes[0] == 172 && bytes[1] & 0xf0 == 16) || (bytes[0] == 192 && bytes[1] == 168)
+                || (bytes[0] == 100 && bytes[1] & 0xc0 == 64)
+        }
+        return bytes[0] & 0xfe == 0xfc
+    }
+
     /// The address with every bit after the first `length` cleared.
     public func masked(to length: Int) -> IPAddress {
         var out = bytes
