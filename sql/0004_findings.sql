@@ -170,6 +170,39 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
                      || jsonb_strip_nulls(jsonb_build_object('acct', e.account, 'res', e.result))) END
 $$;
 
+-- The label of a severity score; the same bands as the Findings module's Severity.Label
+-- (a test checks they agree).
+CREATE FUNCTION herdwatch.severity_label(p_score integer) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
+    SELECT CASE WHEN p_score < 40 THEN 'low' WHEN p_score < 70 THEN 'medium' WHEN p_score < 90 THEN 'high' ELSE 'critical' END
+$$;
+
+-- A finding in the form `findings list --json` prints (docs/findings.md): the contract for scripts.
+CREATE FUNCTION herdwatch.finding_document(p_id bigint, p_evidence boolean DEFAULT true) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+    SELECT jsonb_build_object(
+        'id', f.id,
+        'kind', f.kind,
+        'role', nullif(f.role, ''),
+        'subject', f.subject,
+        'hosts', coalesce((SELECT jsonb_agg(h.name ORDER BY h.name) FROM herdwatch.finding_hosts fh
+                           JOIN herdwatch.hosts h ON h.id = fh.host_id WHERE fh.finding_id = f.id), '[]'::jsonb),
+        'host_count', f.host_count,
+        'prevalence', jsonb_build_object('hosts', f.host_count, 'role_hosts', f.role_hosts),
+        'event_count', f.event_count,
+        'first_seen', to_char(f.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'last_seen', to_char(f.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'status', f.status,
+        'snoozed_until', to_char(f.snoozed_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        'severity', jsonb_build_object('score', f.severity, 'label', herdwatch.severity_label(f.severity)),
+        'baseline_version', f.baseline_id,
+        'facts', f.facts,
+        'evidence', CASE WHEN p_evidence THEN coalesce((SELECT jsonb_agg(e.event ORDER BY e.at, e.source)
+                                                        FROM herdwatch.finding_evidence e WHERE e.finding_id = f.id), '[]'::jsonb)
+                         ELSE '[]'::jsonb END)
+    FROM herdwatch.findings f WHERE f.id = p_id
+$$;
+
 -- Detection reacts to new events within a second: the ingest merge notifies the detector.
 CREATE OR REPLACE FUNCTION herdwatch.ingest_commit(p_hostname text, p_machine_id text DEFAULT NULL,
                                                    OUT stored bigint, OUT duplicates bigint, OUT refused boolean)
@@ -224,3 +257,4 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON herdwatch.findings, herdwatch.finding_ho
     herdwatch.detector_watermark, herdwatch.detector_backlog, herdwatch.host_health_state, herdwatch.health_watermark
     TO herdwatch_service;
 GRANT EXECUTE ON FUNCTION herdwatch.event_document(herdwatch.events, text) TO herdwatch_service;
+GRANT EXECUTE ON FUNCTION herdwatch.severity_label(integer), herdwatch.finding_document(bigint, boolean) TO herdwatch_service;

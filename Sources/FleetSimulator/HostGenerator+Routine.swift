@@ -45,11 +45,15 @@ extension HostGenerator {
                 time += 1 + Int64(rng.exponential(mean: mean))
             }
         }
-        if rng.chance(host.role.rawValue == "db" ? 0.35 : 0.28) {
+        // Operators look at every host most days (one to three sessions), so a week of
+        // training shows their ordinary commands on enough peers to be learned.
+        for _ in 0..<(1 + rng.below(3)) where rng.chance(0.9) {
             result.append((dayStart + 8 * hourMilliseconds + rng.int64(in: 0...(10 * hourMilliseconds)), .operatorSession))
         }
-        if rng.chance(0.06) {
-            result.append((dayStart + rng.int64(in: 0...(dayMilliseconds - 1)), .noise(rng.below(Self.noise.count))))
+        // Maintenance tools (needrestart, fwupdmgr, updatedb) run from systemd timers on
+        // every host most days: ordinary for the role.
+        for index in Self.noise.indices where rng.chance(0.8) {
+            result.append((dayStart + rng.int64(in: 0...(dayMilliseconds - 1)), .noise(index)))
         }
         for action in actions {
             switch action {

@@ -88,11 +88,11 @@ extension HostGenerator {
         case 1: command = ExecStep("/usr/bin/ps", ["ps", "aux"])
         case 2:
             command = ExecStep("/usr/bin/journalctl", ["journalctl", "-u", service, "--since", rng.pick(["1 hour ago", "today", "10 min ago"])])
-            sudo = rng.chance(0.4)
+            sudo = true
         case 3: command = ExecStep("/usr/bin/systemctl", ["systemctl", "status", service])
         case 4:
             command = ExecStep("/usr/bin/vim", exe: "/usr/bin/vim.basic", ["vim", rng.pick(profile.configFiles)])
-            sudo = rng.chance(0.5)
+            sudo = true
         case 5: command = ExecStep("/usr/bin/df", ["df", "-h"])
         case 6: command = ExecStep("/usr/bin/free", ["free", "-m"])
         case 7: command = ExecStep("/usr/bin/top", ["top", "-b", "-n", "1"])

@@ -94,30 +94,38 @@ struct TermCache {
     }
 
     mutating func terms(of fact: ObservationStore.RawFact) -> [Term] {
-        let exe = fact.exe.map { path($0) }
-        switch fact.kind {
+        terms(kind: fact.kind, exe: fact.exe, parentExe: fact.parentExe, address: fact.address, port: fact.port,
+              socketPath: fact.socketPath, account: fact.account)
+    }
+
+    /// The terms of one event's raw facts: the same for learning (the rollup) and detection.
+    mutating func terms(
+        kind: String, exe rawExe: String?, parentExe: String?, address: String?, port: Int?, socketPath: String?, account: String?
+    ) -> [Term] {
+        let exe = rawExe.map { path($0) }
+        switch kind {
         case "exec":
             guard let exe else { return [] }
             var out = [Term(.exec, exe)]
-            if let parent = fact.parentExe { out.append(Term(.lineage, "\(path(parent)) -> \(exe)")) }
+            if let parent = parentExe { out.append(Term(.lineage, "\(path(parent)) -> \(exe)")) }
             return out
         case "connect":
-            if let address = fact.address {
+            if let address {
                 // Paths are already canonical: pass them through the cache-free builder unchanged.
-                var term = canonicalization.connect(address: address, port: fact.port, exe: nil)
+                var term = canonicalization.connect(address: address, port: port, exe: nil)
                 if let exe { term.value += " " + exe }
                 return [term]
             }
-            if let socketPath = fact.socketPath {
+            if let socketPath {
                 return [Term(.connect, "unix:\(path(socketPath))" + (exe.map { " " + $0 } ?? ""))]
             }
             return []
         case "listen":
-            guard let port = fact.port else { return [] }
+            guard let port else { return [] }
             return [Term(.listen, "\(port)/tcp" + (exe.map { " " + $0 } ?? ""))]
         case "login":
-            guard let account = fact.account else { return [] }
-            return [canonicalization.login(user: account, source: fact.address)]
+            guard let account else { return [] }
+            return [canonicalization.login(user: account, source: address)]
         default:
             return []
         }

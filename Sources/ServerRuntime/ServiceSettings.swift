@@ -38,8 +38,22 @@ public enum ServiceSettings {
         "learn.interval", environment: "HERDWATCH_LEARN_INTERVAL", kind: .duration, default: "24h",
         summary: "time between runs of `herdwatch learn --scheduled`")
 
+    public static let detectSilenceThreshold = SettingKey(
+        "detect.silence_threshold", environment: "HERDWATCH_DETECT_SILENCE_THRESHOLD", kind: .duration, default: "10m",
+        summary: "a known host with no event and no heartbeat for this long is silent (host_silent)")
+    public static let detectAuthFailuresThreshold = SettingKey(
+        "detect.auth_failures_threshold", environment: "HERDWATCH_DETECT_AUTH_FAILURES_THRESHOLD", kind: .integer(1...1_000_000),
+        default: "10", summary: "failed authentications from one source, on one role's hosts, that make a burst (auth_failures)")
+    public static let detectAuthFailuresWindow = SettingKey(
+        "detect.auth_failures_window", environment: "HERDWATCH_DETECT_AUTH_FAILURES_WINDOW", kind: .duration, default: "5m",
+        summary: "the sliding window those failures must fall in")
+    public static let detectHealthInterval = SettingKey(
+        "detect.health_interval", environment: "HERDWATCH_DETECT_HEALTH_INTERVAL", kind: .duration, default: "15s",
+        summary: "how often the continuous detector checks silence and heartbeats when no event arrives")
+
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
         learnPathRules, learnEphemeralPortStart, learnInterval,
+        detectSilenceThreshold, detectAuthFailuresThreshold, detectAuthFailuresWindow, detectHealthInterval,
     ]
 }

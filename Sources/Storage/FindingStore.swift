@@ -39,6 +39,9 @@ public struct FindingStore {
         /// A JSON object merged into the finding's facts (kind-specific details), or nil.
         public var facts: String?
         public var evidence: [Evidence]
+        /// When set, the severity is recomputed from it with the finding's host count once this
+        /// host has joined, so a term on one host of eight ranks above a fleet-wide deploy.
+        public var severityContext: Severity.Context?
 
         public init(
             role: String, kind: FindingKind, subject: String, hostID: Int64, eventCount: Int64,
@@ -80,6 +83,14 @@ public struct FindingStore {
     }
 
     public func record(_ s: Sighting, actor: String = "detector") throws -> Change {
+        try record([s], actor: actor)
+    }
+
+    /// Records sightings of one finding (same role, kind and subject) from several hosts at
+    /// once: one history entry per joining host, one severity, at most one alert.
+    public func record(_ group: [Sighting], actor: String = "detector") throws -> Change {
+        guard let s = group.first else { preconditionFailure("record needs at least one sighting") }
+        precondition(group.allSatisfy { $0.role == s.role && $0.kind == s.kind && $0.subject == s.subject })
         let key: [SQLParameter] = [.text(s.role), .text(s.kind.rawValue), .text(s.subject)]
         var change = Change(findingID: 0)
         var previous = try current(key)
@@ -111,9 +122,75 @@ public struct FindingStore {
                             from: previous.status.rawValue, to: next.status.rawValue)
                 status = next.status
             }
-            change.escalated = s.severity.score > previous.severity
         }
         let id = change.findingID
+        for sighting in group where try join(id, sighting) {
+            change.hostJoined = true
+            if !change.created {
+                try history(id, actor: actor, action: "host_joined", from: nil, to: nil, details: #"{"host_id":\#(sighting.hostID)}"#)
+            }
+        }
+        let hostCount = try session.query(
+            "SELECT count(*) FROM herdwatch.finding_hosts WHERE finding_id = $1", [.int64(id)]).first?.decode(Int.self, at: 0) ?? 1
+        // With a context, the severity follows the finding's spread: a fleet-wide deploy ranks
+        // low however it started. Without one, it only rises.
+        var severity = group.map(\.severity).max()!
+        if var context = group.compactMap(\.severityContext).first {
+            for other in group.compactMap(\.severityContext) {
+                context.root = context.root || other.root
+                context.parentIsNetworkDaemon = context.parentIsNetworkDaemon || other.parentIsNetworkDaemon
+                context.publicDestination = context.publicDestination || other.publicDestination
+                context.writableLocation = context.writableLocation || other.writableLocation
+            }
+            context.hosts = hostCount
+            severity = Severity(context)
+        } else if let previous {
+            severity = max(severity, Severity(score: previous.severity))
+        }
+        if let previous {
+            change.escalated = severity.score > previous.severity || (change.hostJoined && !change.created)
+            if severity.score > previous.severity {
+                try history(id, actor: actor, action: "escalated", from: nil, to: nil, details: #"{"severity":\#(severity.score)}"#)
+            }
+        }
+        try session.query(
+            """
+            UPDATE herdwatch.findings f
+            SET status = $2,
+                snoozed_until = CASE WHEN $2 = 'snoozed' THEN f.snoozed_until END,
+                severity = $3,
+                baseline_id = coalesce($4, f.baseline_id),
+                role_hosts = $5,
+                event_count = f.event_count + $6,
+                first_seen = least(f.first_seen, $7),
+                last_seen = greatest(f.last_seen, $8),
+                host_count = $9,
+                updated_at = now()
+            WHERE f.id = $1
+            """,
+            [.int64(id), .text(status.rawValue), .int(severity.score),
+             group.compactMap(\.baselineID).last.map(SQLParameter.int64) ?? .null,
+             .int(group.map(\.roleHosts).max()!), .int64(group.reduce(0) { $0 + $1.eventCount }),
+             .timestamp(group.map(\.firstSeen).min()!), .timestamp(group.map(\.lastSeen).max()!),
+             .int(hostCount)])
+        for object in group.compactMap(\.facts) {
+            try session.query("UPDATE herdwatch.findings SET facts = facts || $2 WHERE id = $1", [.int64(id), .jsonb(object)])
+        }
+        try addEvidence(id, group.flatMap(\.evidence))
+        let reason = change.created ? "new" : change.reopened ? "reopened" : change.escalated ? "escalation" : nil
+        if let reason, status.alerts {
+            try session.query(
+                """
+                INSERT INTO herdwatch.alert_outbox (finding_id, reason, severity, host_count)
+                SELECT id, $2, severity, host_count FROM herdwatch.findings WHERE id = $1
+                """, [.int64(id), .text(reason)])
+            change.alerted = true
+        }
+        return change
+    }
+
+    /// Adds one host's sighting to the finding; true when the host is new to it.
+    private func join(_ id: Int64, _ s: Sighting) throws -> Bool {
         let joined = try session.query(
             """
             INSERT INTO herdwatch.finding_hosts (finding_id, host_id, event_count, first_seen, last_seen)
@@ -125,43 +202,7 @@ public struct FindingStore {
             RETURNING (xmax = 0) AS inserted
             """,
             [.int64(id), .int64(s.hostID), .int64(s.eventCount), .timestamp(s.firstSeen), .timestamp(s.lastSeen)])
-        change.hostJoined = try joined.first?.decode(Bool.self, at: 0) ?? false
-        if change.hostJoined && !change.created {
-            change.escalated = true
-            try history(id, actor: actor, action: "host_joined", from: nil, to: nil, details: #"{"host_id":\#(s.hostID)}"#)
-        } else if change.escalated {
-            try history(id, actor: actor, action: "escalated", from: nil, to: nil, details: #"{"severity":\#(s.severity.score)}"#)
-        }
-        try session.query(
-            """
-            UPDATE herdwatch.findings f
-            SET status = $2,
-                snoozed_until = CASE WHEN $2 = 'snoozed' THEN f.snoozed_until END,
-                severity = greatest(f.severity, $3),
-                baseline_id = coalesce($4, f.baseline_id),
-                role_hosts = $5,
-                event_count = f.event_count + $6,
-                first_seen = least(f.first_seen, $7),
-                last_seen = greatest(f.last_seen, $8),
-                facts = f.facts || coalesce($9, '{}'::jsonb),
-                host_count = (SELECT count(*) FROM herdwatch.finding_hosts WHERE finding_id = f.id),
-                updated_at = now()
-            WHERE f.id = $1
-            """,
-            [.int64(id), .text(status.rawValue), .int(s.severity.score), s.baselineID.map(SQLParameter.int64) ?? .null,
-             .int(s.roleHosts), .int64(s.eventCount), .timestamp(s.firstSeen), .timestamp(s.lastSeen),
-             s.facts.map(SQLParameter.jsonb) ?? .null])
-        try addEvidence(id, s.evidence)
-        let reason = change.created ? "new" : change.reopened ? "reopened" : change.escalated ? "escalation" : nil
-        if let reason, status.alerts {
-            try session.query(
-                """
-                INSERT INTO herdwatch.alert_outbox (finding_id, reason, severity, host_count)
-                SELECT id, $2, severity, host_count FROM herdwatch.findings WHERE id = $1
-                """, [.int64(id), .text(reason)])
-            change.alerted = true
-        }
-        return change
+        return try joined.first?.decode(Bool.self, at: 0) ?? false
     }
 
     private struct Current {

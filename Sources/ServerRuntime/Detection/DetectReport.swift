@@ -1,0 +1,20 @@
+import Foundation
+
+/// The summary `herdwatch detect --once` prints.
+public enum DetectReport {
+    public static func render(_ p: Detector.Progress, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var lines = [
+            "judged \(p.judgedEvents) events through ingest sequence \(p.throughSeq) in \(String(format: "%.1f", seconds)) s"
+                + " (\(p.historyEvents) history events of training windows skipped)",
+            "findings: \(p.findingsCreated) new, \(p.findingsJoined) joined by new hosts, \(p.findingsReopened) reopened;"
+                + " \(p.alertsQueued) alerts queued",
+            "health: \(p.health.silentHosts) silent hosts, \(p.health.heartbeatConditions) heartbeat conditions,"
+                + " \(p.health.identityConditions) refused writes or renames, \(p.health.unsnoozed) snoozes ended",
+        ]
+        if !p.waitingRoles.isEmpty {
+            lines.append("waiting for an active baseline: \(p.waitingRoles.joined(separator: ", ")) (run `herdwatch learn --activate`)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

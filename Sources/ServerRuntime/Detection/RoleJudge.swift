@@ -1,0 +1,42 @@
+import Baselining
+import LibPQ
+import Storage
+
+/// What detection knows about one role: its active baseline as a lookup, the terms accepted in
+/// triage (for the role and per host), and which executables listen on the network.
+struct RoleJudge: Sendable {
+    var baselineID: Int64
+    var index: BaselineIndex
+    var hostExceptions: [Int64: Set<Term>]
+    /// Executables of the baseline's listen terms: a child of one of them is a child of a
+    /// network-facing daemon.
+    var networkDaemons: Set<String>
+
+    func accepts(_ term: Term, host: Int64) -> Bool {
+        index.covers(term) || hostExceptions[host]?.contains(term) == true
+    }
+
+    /// Loads the active baselines of every role, with accepted terms.
+    static func loadAll(_ session: Session) throws -> [String: RoleJudge] {
+        let baselines = BaselineRepository(session: session)
+        let store = DetectorStore(session: session)
+        var out: [String: RoleJudge] = [:]
+        for (role, id) in try store.activeBaselines() {
+            guard let baseline = try baselines.baseline(id)?.baseline else { continue }
+            let admitted = baseline.admitted
+            let accepted = try baselines.acceptedTerms(role: role)
+            var exceptions: [Int64: Set<Term>] = [:]
+            for (host, pairs) in try store.hostExceptions(role: role) {
+                exceptions[host] = Set(pairs.compactMap { pair in TermKind(rawValue: pair.kind).map { Term($0, pair.term) } })
+            }
+            let daemons = Set(admitted.filter { $0.kind == .listen }.compactMap { term -> String? in
+                guard let space = term.value.firstIndex(of: " ") else { return nil }
+                return String(term.value[term.value.index(after: space)...])
+            })
+            out[role] = RoleJudge(
+                baselineID: id, index: BaselineIndex(admitted: admitted + accepted), hostExceptions: exceptions,
+                networkDaemons: daemons)
+        }
+        return out
+    }
+}
