@@ -51,9 +51,26 @@ public enum ServiceSettings {
         "detect.health_interval", environment: "HERDWATCH_DETECT_HEALTH_INTERVAL", kind: .duration, default: "15s",
         summary: "how often the continuous detector checks silence and heartbeats when no event arrives")
 
+    public static let serveRollupInterval = SettingKey(
+        "serve.rollup_interval", environment: "HERDWATCH_SERVE_ROLLUP_INTERVAL", kind: .duration, default: "1m",
+        summary: "how often `herdwatch serve` rolls new events up into observations")
+    public static let serveMaintenanceInterval = SettingKey(
+        "serve.maintenance_interval", environment: "HERDWATCH_SERVE_MAINTENANCE_INTERVAL", kind: .duration, default: "1h",
+        summary: "how often `herdwatch serve` creates event partitions ahead and applies retention")
+    public static let servePartitionDaysAhead = SettingKey(
+        "serve.partition_days_ahead", environment: "HERDWATCH_SERVE_PARTITION_DAYS_AHEAD", kind: .integer(1...366), default: "7",
+        summary: "daily event partitions created ahead of today")
+    public static let serveRetention = SettingKey(
+        "serve.retention", environment: "HERDWATCH_SERVE_RETENTION", kind: .duration, default: "90d",
+        summary: "events older than this are dropped, a daily partition at a time, once rolled up and judged")
+    public static let serveRetrain = SettingKey(
+        "serve.retrain", environment: "HERDWATCH_SERVE_RETRAIN", kind: .boolean, default: "true",
+        summary: "retrain every role's baseline every learn.interval (window learn.window up to today) and activate it")
+
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
         learnPathRules, learnEphemeralPortStart, learnInterval,
         detectSilenceThreshold, detectAuthFailuresThreshold, detectAuthFailuresWindow, detectHealthInterval,
+        serveRollupInterval, serveMaintenanceInterval, servePartitionDaysAhead, serveRetention, serveRetrain,
     ]
 }
