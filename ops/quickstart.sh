@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Herdwatch quick start: installs what is missing, builds (release), starts a local PostgreSQL
-# under .herdwatch/ unless DATABASE_URL names one, migrates, and prints the status.
+# under .herdwatch/ unless DATABASE_URL names one, migrates, simulates a fleet (a week of
+# history and a day with attacks), learns baselines, detects, prints the findings, and then
+# runs `herdwatch serve` until Ctrl-C, with, when run as root, a real agent for this machine
+# (the kernel's audit state is restored when it stops).
 #
-#   ops/quickstart.sh            # set up and run here
+#   ops/quickstart.sh              # set up and run here
+#   ops/quickstart.sh --no-serve   # the same, but stop after printing the findings
 #   DATABASE_URL=postgresql://… ops/quickstart.sh   # use an existing database instead
 #
-# Re-runnable: an existing build, cluster and schema are reused. Stop the local cluster with
+# Re-runnable: an existing build, cluster, schema and data are reused (nothing is stored
+# twice). Stop the local cluster with
 #   ops/quickstart.sh stop
 set -euo pipefail
 
@@ -73,6 +78,7 @@ start_local_postgres() {
             -o "-k $dir -c listen_addresses='' -c track_commit_timestamp=on" start >/dev/null
     fi
     export DATABASE_URL="host=$dir user=herdwatch dbname=herdwatch"
+    DATABASE_LOCAL_DIR=$dir
     if ! psql "host=$dir user=herdwatch dbname=postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'herdwatch'" | grep -q 1; then
         psql "host=$dir user=herdwatch dbname=postgres" -qc "CREATE DATABASE herdwatch" >/dev/null
     fi
@@ -84,7 +90,122 @@ stop_local_postgres() {
     [ -f "$dir/data/PG_VERSION" ] && as_db_owner "$(postgres_bin)/pg_ctl" -D "$dir/data" -m fast stop || true
 }
 
+# --- The real agent for this machine (root, kernel audit socket) ------------------------------
+
+agent_pid=""
+audit_saved=""
+
+# Saves the kernel's audit settings and rules, so that they are restored when the demo stops.
+save_audit_state() {
+    audit_saved="$state/audit-before"
+    mkdir -p "$audit_saved"
+    "$bin/herdwatch-agent" audit status >"$audit_saved/status"
+    "$bin/herdwatch-agent" audit rules list >"$audit_saved/rules" 2>/dev/null || true
+}
+
+audit_value() { awk -v key="$1" '$1 == key { print $2 }' "$audit_saved/status"; }
+
+restore_audit_state() {
+    [ -n "$audit_saved" ] || return 0
+    local ctl="$bin/herdwatch-agent"
+    flock /run/lock/herdwatch-audit.lock "$ctl" audit rules delete >/dev/null 2>&1 || true
+    if grep -q '^-' "$audit_saved/rules" 2>/dev/null; then
+        flock /run/lock/herdwatch-audit.lock "$ctl" audit rules load "$audit_saved/rules" >/dev/null 2>&1 || true
+    fi
+    flock /run/lock/herdwatch-audit.lock "$ctl" audit set --enabled "$(audit_value enabled)" \
+        --backlog-limit "$(audit_value backlog_limit)" --rate-limit "$(audit_value rate_limit)" \
+        --backlog-wait-time "$(audit_value backlog_wait_time)" >/dev/null 2>&1 || true
+    say "restored the kernel's audit state (enabled $(audit_value enabled), $(grep -c '^-' "$audit_saved/rules" 2>/dev/null || echo 0) rules)"
+    audit_saved=""
+}
+
+stop_agent() {
+    if [ -n "$agent_pid" ] && kill -0 "$agent_pid" 2>/dev/null; then
+        kill -TERM "$agent_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$agent_pid" 2>/dev/null || true
+    fi
+    agent_pid=""
+    restore_audit_state
+}
+
+# Runs herdwatch-agent for this machine as one more host: unicast (the agent becomes the audit
+# daemon) when no other daemon holds the audit socket, else multicast beside it.
+start_agent() {
+    [ "$(id -u)" = 0 ] || { echo "(not root: no real agent for this machine; run as root to add one)"; return 0; }
+    [ -n "${DATABASE_LOCAL_DIR:-}" ] || { echo "(an external DATABASE_URL: no real agent started)"; return 0; }
+    save_audit_state
+    local source=netlink-unicast rules="$root/ops/audit.rules" pid
+    pid=$(audit_value pid)
+    if [ "${pid:-0}" != 0 ]; then
+        source=netlink-multicast rules=""
+        echo "(audit daemon pid $pid holds the audit socket: the agent listens by multicast beside it)"
+    fi
+    local login
+    login="agent_$(hostname -s | tr 'A-Z.-' 'a-z__' | tr -cd 'a-z0-9_')"
+    psql "$DATABASE_URL" -qc "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$login') THEN
+        CREATE ROLE $login LOGIN IN ROLE herdwatch_agent; END IF; END \$\$" >/dev/null
+    mkdir -p "$state/agent"
+    cat >"$state/agent/agent.yaml" <<YAML
+# Written by ops/quickstart.sh: this machine's agent for the demo.
+source: $source
+audit:
+  rules_file: "$rules"
+database:
+  url: "host=$DATABASE_LOCAL_DIR user=$login dbname=herdwatch"
+state:
+  directory: $state/agent/state
+heartbeat:
+  interval_s: 10
+YAML
+    "$bin/herdwatch-agent" check-config "$state/agent/agent.yaml" >/dev/null
+    "$bin/herdwatch-agent" run --config "$state/agent/agent.yaml" >>"$state/agent/agent.log" 2>&1 &
+    agent_pid=$!
+    say "started herdwatch-agent for this machine ($source, pid $agent_pid, log $state/agent/agent.log)"
+}
+
+# --- The demo -------------------------------------------------------------------------------
+
+# Writes the records of each log before (train/) and from (attack/) the cut, in seconds.
+split_logs() {
+    local cut=$1 from=$2
+    rm -rf "$from/train" "$from/attack"
+    mkdir -p "$from/train" "$from/attack"
+    for log in "$from"/*.log; do
+        awk -v cut="$cut" -v train="$from/train/${log##*/}" -v attack="$from/attack/${log##*/}" '
+            match($0, /audit\([0-9]+/) { t = substr($0, RSTART + 6, RLENGTH - 6) + 0 }
+            { if (t < cut) print > train; else print > attack }' "$log"
+    done
+}
+
+run_demo() {
+    local fleet="$state/fleet" today cut
+    today=$(date -u +%Y-%m-%dT00:00:00Z)
+    cut=$(date -u -d "$(date -u +%F) - 1 day" +%s)
+    say "simulating a fleet: 6 web, 4 worker and 4 db hosts, 7 ordinary days and a day with attacks"
+    "$bin/herdwatch" simulate --out "$fleet" --roles web:6,worker:4,db:4 --days 8 --end "$today" \
+        --attacks --format enriched --seed 7 --force
+    split_logs "$cut" "$fleet"
+    say "assigning roles by host name"
+    while read -r role pattern; do "$bin/herdwatch" roles assign "$role" "$pattern" >/dev/null; done <"$fleet/roles.txt"
+    say "loading the week of history through the ingest path"
+    "$bin/herdwatch" load "$fleet"/train/*.log | tail -n 1
+    say "learning a baseline per role from those 7 days"
+    "$bin/herdwatch" learn --window 7d --until 1d --activate | grep -E '^(ROLE|db|web|worker) ' || true
+    say "replaying the day with attacks"
+    "$bin/herdwatch" load "$fleet"/attack/*.log | tail -n 1
+    say "detecting"
+    "$bin/herdwatch" detect --once
+    say "findings"
+    "$bin/herdwatch" findings list --status open --status acknowledged
+    echo
+    echo "What the simulator injected (the ground truth): $fleet/ground-truth.json"
+}
+
 if [ "${1:-}" = stop ]; then stop_local_postgres; exit 0; fi
+serve=1
+if [ "${1:-}" = --no-serve ]; then serve=0; fi
+
 
 install_missing
 say "building (release)"
@@ -103,16 +224,23 @@ bin="$root/.build/release"
 if [ -z "${DATABASE_URL:-}" ]; then start_local_postgres; fi
 say "migrating"
 "$bin/herdwatch" migrate
-say "status"
-"$bin/herdwatch" status
+run_demo
+trap 'stop_agent' EXIT
+trap 'exit 130' INT TERM
+if [ "$serve" = 1 ]; then start_agent; fi
 cat <<NEXT
 
-Herdwatch is set up. Try next:
+Try next, in another terminal:
   export DATABASE_URL='$DATABASE_URL'
-  $bin/herdwatch roles assign web 'web-*'
-  $bin/herdwatch hosts add web-01 web-02
+  $bin/herdwatch findings show ID               # who did what where, evidence, history
+  $bin/herdwatch findings ack ID --note "looking into it"
+  $bin/herdwatch findings accept ID --note "expected: new monitoring tool"
+  $bin/herdwatch report connections --since 2d  # unique outgoing connections, by whom
+  $bin/herdwatch findings list --json           # for scripts
   $bin/herdwatch hosts list
-  $bin/herdwatch simulate --out /tmp/fleet --roles web:8,db:4,worker:6 --days 7 --attacks
-  $bin/herdwatch-agent audit status          # as root: the kernel's audit state
-Stop the local database with: ops/quickstart.sh stop
+Stop the local database afterwards with: ops/quickstart.sh stop
 NEXT
+if [ "$serve" = 1 ]; then
+    say "running herdwatch serve (detector, rollup, retraining, partitions) until Ctrl-C"
+    "$bin/herdwatch" serve || true
+fi
