@@ -3,6 +3,7 @@ extension BaselineFile {
     public struct Parsed: Sendable, Hashable {
         public var baseline: Baseline
         public var version: Int64?
+        public var hostExceptions: [HostException] = []
     }
 
     /// Reads the layout ``render(_:version:)`` writes. Comments and blank lines are ignored.
@@ -15,6 +16,9 @@ extension BaselineFile {
         var status: Baseline.Status?
         var kind: TermKind?
         var entries: [Baseline.Entry] = []
+        var exceptions: [HostException] = []
+        var inExceptions = false
+        var exceptionHost: String?
         var number = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -43,8 +47,26 @@ extension BaselineFile {
                 case "admitted", "held_back":
                     status = Baseline.Status(rawValue: String(key))
                     kind = nil
+                    inExceptions = false
+                case "host_exceptions":
+                    status = nil
+                    inExceptions = true
                 default: throw fail("unknown key \(String(reflecting: String(key.prefix(40))))")
                 }
+            case 2 where inExceptions:
+                guard trimmed.hasSuffix(":"), let host = unquoted(trimmed.dropLast()) else {
+                    throw fail("expected a quoted host name under host_exceptions")
+                }
+                exceptionHost = host
+            case 4 where inExceptions:
+                guard let host = exceptionHost, trimmed.hasPrefix("- {kind: "), trimmed.hasSuffix("}"),
+                      let comma = trimmed.firstIndex(of: ","),
+                      let k = TermKind(rawValue: String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 9)..<comma])),
+                      let entry = parseEntry(trimmed[trimmed.index(after: comma)...].drop { $0 == " " }.dropLast(), kind: k,
+                                             status: .admitted, roleHosts: roleHosts) else {
+                    throw fail("expected `- {kind: KIND, term: \"…\"}` under a host")
+                }
+                exceptions.append(HostException(host: host, term: entry.term))
             case 2:
                 guard status != nil, trimmed.hasSuffix(":"), let k = TermKind(rawValue: String(trimmed.dropLast())) else {
                     throw fail("expected a term kind (exec, lineage, connect, listen, login) under admitted or held_back")
@@ -64,7 +86,13 @@ extension BaselineFile {
         guard let role else { throw BaselineFileError(line: 0, reason: "no role: line") }
         guard let window else { throw BaselineFileError(line: 0, reason: "no window: line") }
         let baseline = Baseline(role: role, firstDay: window.0, endDay: window.1, roleHosts: roleHosts, entries: entries)
-        return Parsed(baseline: baseline, version: version)
+        return Parsed(baseline: baseline, version: version, hostExceptions: exceptions)
+    }
+
+    /// A double-quoted string with the escapes ``quoted(_:)`` writes.
+    static func unquoted(_ text: Substring) -> String? {
+        guard let entry = parseEntry("term: " + text, kind: .exec, status: .admitted, roleHosts: 0) else { return nil }
+        return entry.term.value
     }
 
     static func parseEntry(_ body: Substring, kind: TermKind, status: Baseline.Status, roleHosts: Int) -> Baseline.Entry? {

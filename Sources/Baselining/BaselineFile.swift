@@ -24,7 +24,10 @@
 /// library); terms are always double-quoted with JSON-compatible escapes, since they are host data.
 public enum BaselineFile {
     /// The baseline as file text. `version` is the stored version id, written in the header.
-    public static func render(_ baseline: Baseline, version: Int64?) -> String {
+    ///
+    /// `hostExceptions` are the terms accepted in triage for single hosts (`findings accept
+    /// --scope host`): not part of the role's baseline, listed so a reviewer sees them.
+    public static func render(_ baseline: Baseline, version: Int64?, hostExceptions: [HostException] = []) -> String {
         var out = """
             # Herdwatch baseline: one term per line, sorted. Prevalence is bucketed (hosts showing
             # the term / hosts of the role; days seen). Review changes like code, then load with
@@ -44,7 +47,28 @@ public enum BaselineFile {
                 for entry in entries { out += "    - {\(line(entry))}\n" }
             }
         }
+        let byHost = Dictionary(grouping: hostExceptions, by: \.host)
+        if !byHost.isEmpty {
+            out += "host_exceptions:\n"
+            for host in byHost.keys.sorted() {
+                out += "  \(quoted(host)):\n"
+                for exception in byHost[host]!.sorted(by: { $0.term < $1.term }) {
+                    out += "    - {kind: \(exception.term.kind.rawValue), term: \(quoted(exception.term.value))}\n"
+                }
+            }
+        }
         return out
+    }
+
+    /// A term accepted for one host only.
+    public struct HostException: Sendable, Hashable {
+        public var host: String
+        public var term: Term
+
+        public init(host: String, term: Term) {
+            self.host = host
+            self.term = term
+        }
     }
 
     static func line(_ entry: Baseline.Entry) -> String {

@@ -95,17 +95,17 @@ extension HerdwatchCommand.Baselines {
             let found = try await withRepository(global) { repository in
                 let versions = try repository.versions(role: role)
                 let roles = Array(Set(versions.map(\.role))).sorted()
-                return try roles.compactMap { r -> (Baselining.Baseline, Int64, Bool)? in
+                return try roles.compactMap { r -> (Baselining.Baseline, Int64, Bool, [BaselineFile.HostException])? in
                     guard let chosen = versions.first(where: { $0.role == r && $0.active }) ?? versions.first(where: { $0.role == r }),
                           let loaded = try repository.baseline(chosen.id) else { return nil }
-                    return (loaded.baseline, chosen.id, chosen.active)
+                    return (loaded.baseline, chosen.id, chosen.active, try repository.hostExceptions(role: r))
                 }
             }
             guard !found.isEmpty else { throw CLIError(role.map { "no baseline for role \($0)" } ?? "no baselines yet: herdwatch learn") }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            for (baseline, id, active) in found {
+            for (baseline, id, active, exceptions) in found {
                 let path = (dir as NSString).appendingPathComponent("\(baseline.role).yaml")
-                try Data(BaselineFile.render(baseline, version: id).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(BaselineFile.render(baseline, version: id, hostExceptions: exceptions).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 print("wrote \(path) (version \(id)\(active ? ", active" : ", not active"))")
             }
         }
@@ -126,6 +126,12 @@ extension HerdwatchCommand.Baselines {
             let id = try await withRepository(global) { repository in
                 let id = try repository.insert(parsed.baseline, source: "imported")
                 if activate { try repository.activate(id) }
+                // Host exceptions of the file apply to the hosts the fleet knows by those names.
+                let hostIDs = Dictionary(try repository.hostNames().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+                for exception in parsed.hostExceptions {
+                    guard let host = hostIDs[exception.host] else { continue }
+                    try repository.accept(exception.term, role: parsed.baseline.role, hostID: host, note: "imported from a baseline file")
+                }
                 return id
             }
             print("imported \(file) as baseline \(id) for role \(parsed.baseline.role)" + (activate ? " (active)" : ""))

@@ -77,6 +77,19 @@ public struct BaselineRepository {
         })
     }
 
+    /// Terms accepted in triage for single hosts of `role`, with the hosts' names.
+    public func hostExceptions(role: String) throws -> [BaselineFile.HostException] {
+        try session.query(
+            """
+            SELECT h.name, a.kind, a.term FROM herdwatch.accepted_terms a JOIN herdwatch.hosts h ON h.id = a.host_id
+            WHERE a.role = $1 ORDER BY h.name, a.kind, a.term
+            """, [.text(role)]
+        ).rows.compactMap { row in
+            guard let kind = TermKind(rawValue: try row.decode(String.self, at: 1)) else { return nil }
+            return BaselineFile.HostException(host: try row.decode(String.self, at: 0), term: Term(kind, try row.decode(String.self, at: 2)))
+        }
+    }
+
     /// Records a term accepted in triage (for the role, or for one host).
     public func accept(_ term: Term, role: String, hostID: Int64? = nil, note: String? = nil) throws {
         try session.query(

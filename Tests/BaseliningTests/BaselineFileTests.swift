@@ -70,3 +70,26 @@ import Testing
         }
     }
 }
+
+@Suite struct BaselineFileHostExceptionTests {
+    @Test func hostExceptionsAreWrittenAfterTheBaselineAndReadBack() throws {
+        let baseline = Baseline(role: "web", firstDay: 20_770, endDay: 20_777, roleHosts: 2, entries: [
+            Baseline.Entry(term: Term(.exec, "/usr/sbin/nginx"), status: .admitted, origin: .observed,
+                           prevalence: Prevalence(hosts: 2, roleHosts: 2, days: 7, windowDays: 7, count: 10)),
+        ])
+        let exceptions = [
+            BaselineFile.HostException(host: "web-02", term: Term(.listen, "9100/tcp /usr/bin/node_exporter")),
+            BaselineFile.HostException(host: "web-01", term: Term(.exec, "/opt/\"odd\"\u{1b}path")),
+        ]
+        let text = BaselineFile.render(baseline, version: 4, hostExceptions: exceptions)
+        #expect(text.contains("host_exceptions:\n  \"web-01\":\n    - {kind: exec, term: \"/opt/\\\"odd\\\"\\u001bpath\"}\n"))
+        let parsed = try BaselineFile.parse(text)
+        #expect(parsed.baseline.admitted == baseline.admitted)
+        #expect(Set(parsed.hostExceptions) == Set(exceptions))
+    }
+
+    @Test func aMalformedExceptionLineNamesItsLine() {
+        let text = "role: web\nwindow: 2026-11-14/2026-11-21\nhost_exceptions:\n  \"web-01\":\n    - {kind: nonsense, term: \"x\"}\n"
+        #expect(throws: BaselineFileError.self) { try BaselineFile.parse(text) }
+    }
+}
