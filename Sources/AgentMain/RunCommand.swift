@@ -92,7 +92,7 @@ func runAgent(configPath: String, environment: [String: String]) async throws {
     logger.info(
         "agent starting",
         metadata: ["agent.source": "\(configuration.source.rawValue)", "host.name": "\(identity.hostname)"])
-    let transforms = try Agent.liveTransforms(stateDirectory: configuration.stateDirectory)
+    let transforms = try Agent.liveTransforms(stateDirectory: configuration.stateDirectory, source: configuration.source)
     let agent = try Agent.build(configuration, configPath: configPath, identity: identity, transforms: transforms, logger: logger)
     try await agent.run()
     logger.info("agent stopped")

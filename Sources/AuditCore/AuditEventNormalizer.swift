@@ -37,6 +37,7 @@ public enum AuditEventNormalizer {
         var kindFromRecords: AuditEventKind?
         var userMessage = AuditUserMessage()
         var haveUserMessage = false
+        var config: AuditConfigChange?
         var scratch: [UInt8] = []
 
         mutating func add(_ r: borrowing AuditRecord) {
@@ -173,6 +174,7 @@ public enum AuditEventNormalizer {
                 if f.origin == .userMessage || (isUser && f.origin == .kernel && FieldValue.equals(k, "res")) {
                     if userField(k, v, f.encoding) { continue }
                 }
+                if type == .configChange, f.origin == .kernel, configField(k, v) { continue }
                 if FieldValue.equals(k, "pid") { setPID(v) }
                 else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
                 else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
@@ -197,6 +199,31 @@ public enum AuditEventNormalizer {
                     event.success = FieldValue.equals(v, "1") ? true : FieldValue.equals(v, "0") ? false : event.success
                 }
             }
+        }
+
+        /// A field of a CONFIG_CHANGE record (kernel `audit_log_rule_change`,
+        /// `audit_log_config_change`); returns false for the fields the generic handling takes
+        /// (auid, ses, key, res, subj). Values are kept as written, not hex decoded: `audit_pid=1234`
+        /// is a number, not two bytes.
+        mutating func configField(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer) -> Bool {
+            if FieldValue.equals(k, "op") {
+                if config == nil { config = AuditConfigChange() }
+                config!.op = config!.op ?? AuditText.make(v)
+            } else if FieldValue.equals(k, "old") {
+                if config == nil { config = AuditConfigChange() }
+                config!.old = config!.old ?? AuditText.make(v)
+            } else if FieldValue.equals(k, "list") {
+                if config == nil { config = AuditConfigChange() }
+                config!.list = config!.list ?? FieldValue.int(v).map { Int($0) }
+            } else if k.count > 6, k.starts(with: "audit_".utf8), config?.setting == nil {
+                // audit_enabled, audit_pid, audit_failure, audit_rate_limit, audit_backlog_limit, …
+                if config == nil { config = AuditConfigChange() }
+                config!.setting = AuditText.make(k)
+                config!.value = AuditText.make(v)
+            } else {
+                return false
+            }
+            return true
         }
 
         /// A field inside `msg='…'`; returns false to let the generic handling see it.
@@ -287,6 +314,7 @@ public enum AuditEventNormalizer {
                 }
             }
             if haveUserMessage { event.userMessage = userMessage }
+            event.config = config
             event.kind = kind()
             return event
         }

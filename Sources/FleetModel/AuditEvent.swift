@@ -37,6 +37,8 @@ public struct AuditEvent: Sendable, Hashable {
     public var keys: [String]
     /// The fields of a user-space message (`msg='op=… acct=… res=…'`).
     public var userMessage: AuditUserMessage?
+    /// What a kernel `CONFIG_CHANGE` record changed: a rule added or removed, a setting set.
+    public var config: AuditConfigChange?
     /// Overall outcome: SYSCALL `success=`, user-space `res=`, CONFIG_CHANGE `res=`; nil when unknown.
     public var success: Bool?
 
@@ -44,7 +46,7 @@ public struct AuditEvent: Sendable, Hashable {
         timestampMilliseconds: Int64, serial: UInt32, node: String? = nil, kind: AuditEventKind = .other,
         recordTypes: [String] = [], syscall: AuditSyscall? = nil, process: AuditProcess = AuditProcess(),
         user: AuditUser = AuditUser(), paths: [AuditPath] = [], socket: AuditSocketAddress? = nil,
-        keys: [String] = [], userMessage: AuditUserMessage? = nil, success: Bool? = nil
+        keys: [String] = [], userMessage: AuditUserMessage? = nil, config: AuditConfigChange? = nil, success: Bool? = nil
     ) {
         self.timestampMilliseconds = timestampMilliseconds
         self.serial = serial
@@ -58,6 +60,7 @@ public struct AuditEvent: Sendable, Hashable {
         self.socket = socket
         self.keys = keys
         self.userMessage = userMessage
+        self.config = config
         self.success = success
     }
 }

@@ -2,7 +2,8 @@ extension AuditEventJSON {
     /// Appends, as one JSON object without a newline, the parts of `event` that the stored
     /// events table has no typed column for: record types, node, the syscall's arch, number and
     /// arguments, proctitle and tty, gid and user names, paths, the socket's family, path and
-    /// netlink pid, all rule keys, and the user message's op, exe, addr, hostname and terminal.
+    /// netlink pid, all rule keys, the user message's op, exe, addr, hostname and terminal, and
+    /// the whole `config` object of a `CONFIG_CHANGE` event.
     ///
     /// Keys and nesting are those of ``write(_:)``, so the full event is the typed columns
     /// merged with this object.
@@ -24,6 +25,7 @@ extension AuditEventJSON {
         if let m = event.userMessage, m.op != nil || m.exe != nil || m.addr != nil || m.hostname != nil || m.terminal != nil {
             writeUserMessage(m, withColumnFields: false)
         }
+        if let c = event.config { writeConfig(c) }
         raw("}")
     }
 }

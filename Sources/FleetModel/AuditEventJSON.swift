@@ -8,8 +8,12 @@
 ///  "process":{"pid":13393,"ppid":12041,"comm":"grep","exe":"/usr/bin/grep","argv":["grep","x"],…},
 ///  "user":{"uid":1000,"auid":1000,…},"paths":[{"name":"/usr/bin/grep","inode":…,"mode":"0100755",…}],
 ///  "socket":{"family":"inet","address":"169.254.169.254","port":80},"keys":["user_commands"],
-///  "user_message":{"op":"login","acct":"root","res":"success",…}}
+///  "user_message":{"op":"login","acct":"root","res":"success",…},
+///  "config":{"op":"set","setting":"audit_enabled","value":"0","old":"1"}}
 /// ```
+/// `config` is there for `CONFIG_CHANGE` events: `op`, `setting` (the `audit_*=` field's name),
+/// `value`, `old` and `list` as the kernel wrote them (``AuditConfigChange``), and
+/// `"by_agent":true` only when the agent made the change itself.
 /// Strings are in ``AuditText``'s lossless form; the writer escapes `"`, `\` and control characters
 /// (RFC 8259 §7). `mode` is written as an octal string as on the wire.
 ///
@@ -102,6 +106,7 @@ public struct AuditEventJSON {
         if let s = event.socket { writeSocket(s, withColumnFields: true) }
         if !event.keys.isEmpty { key("keys"); stringArray(event.keys) }
         if let m = event.userMessage { writeUserMessage(m, withColumnFields: true) }
+        if let c = event.config { writeConfig(c) }
         raw("}\n")
     }
 
@@ -151,6 +156,20 @@ public struct AuditEventJSON {
         field(&first, "hostname", m.hostname)
         field(&first, "terminal", m.terminal)
         if withColumnFields { field(&first, "res", m.result) }
+        raw("}")
+    }
+
+    /// The `config` object of a `CONFIG_CHANGE` event, the same in ``write(_:)`` and
+    /// ``writeDetail(_:)`` (no column holds it); `by_agent` only when true.
+    mutating func writeConfig(_ c: AuditConfigChange) {
+        raw(",\"config\":{")
+        var first = true
+        field(&first, "op", c.op)
+        field(&first, "setting", c.setting)
+        field(&first, "value", c.value)
+        field(&first, "old", c.old)
+        if let v = c.list { sep(&first); raw("\"list\":"); int(Int64(v)) }
+        if c.byAgent { sep(&first); raw("\"by_agent\":true") }
         raw("}")
     }
 

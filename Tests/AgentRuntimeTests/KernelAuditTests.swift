@@ -2,6 +2,7 @@
 import Glibc
 import AuditCore
 import FleetModel
+import Foundation
 import Testing
 
 /// Against the real kernel: runs when the process is root and the audit netlink socket
@@ -102,6 +103,56 @@ struct KernelAuditTests {
         }
     }
 }
+
+extension KernelAuditTests {
+    /// The agent's rule loading (`herdwatch-agent audit rules load`, the code `run` reloads
+    /// with) in a child process, then another program (auditctl) deleting the rule: only the
+    /// first change is the agent's own, by the pid of its SYSCALL record.
+    @Test func ownRuleChangesAreMarkedAndAnotherProgramsAreNot() async throws {
+        let agentExecutable = testExecutableDirectory + "/herdwatch-agent"
+        try #require(access(agentExecutable, X_OK) == 0, "built herdwatch-agent next to the tests")
+        try #require(access("/usr/sbin/auditctl", X_OK) == 0, "auditctl installed")
+        try await KernelAuditSession.run { session in
+            // Matches nothing of ours: only root's unset auid runs here.
+            let rule = "-a always,exit -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -k \(session.key)"
+            let rulesFile = "/tmp/\(session.key).rules"
+            try #require(FileManager.default.createFile(atPath: rulesFile, contents: Data((rule + "\n").utf8)))
+            defer { unlink(rulesFile) }
+            let loader = try spawnAndWait([agentExecutable, "audit", "rules", "load", rulesFile])
+            try #require(loader.status == 0, "herdwatch-agent audit rules load")
+            let deleter = try spawnAndWait(["/usr/sbin/auditctl", "-D", "-k", session.key])
+            try #require(deleter.status == 0, "auditctl -D -k")
+            #expect(try session.listedRules().isEmpty)
+
+            let events = await collectEvents(from: session.source.messages, key: session.key) { events in
+                events.contains { $0.config?.op == "add_rule" } && events.contains { $0.config?.op == "remove_rule" }
+            }
+            let mark = Agent.ownConfigChangeTransform(agentPID: loader.pid)
+            var added = try #require(events.first { $0.config?.op == "add_rule" }, "add_rule CONFIG_CHANGE")
+            var removed = try #require(events.first { $0.config?.op == "remove_rule" }, "remove_rule CONFIG_CHANGE")
+            #expect(added.process.pid == loader.pid && added.config?.list == 4)
+            #expect(removed.process.pid == deleter.pid && removed.process.exe == "/usr/sbin/auditctl")
+            // This test process made neither change.
+            var (addedHere, removedHere) = (added, removed)
+            Agent.ownConfigChangeTransform()(&addedHere)
+            Agent.ownConfigChangeTransform()(&removedHere)
+            #expect(addedHere.config?.byAgent == false && removedHere.config?.byAgent == false)
+            mark(&added)
+            mark(&removed)
+            #expect(added.config?.byAgent == true, "the agent's own add_rule")
+            #expect(removed.config?.byAgent == false, "auditctl's remove_rule is not the agent's")
+        }
+    }
+}
+
+/// The directory of the test bundle, where SwiftPM also puts the package's executables.
+let testExecutableDirectory: String = {
+    let path = CommandLine.arguments[0]
+    var directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+    // xctest bundles: .build/debug/Pkg.xctest (Linux runs the bundle file itself).
+    if directory.hasSuffix(".xctest") { directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)]) }
+    return directory
+}()
 
 /// Decodes the source's messages with AuditCore until `done` holds for the events carrying
 /// `key` seen so far, or 15 seconds pass. Cancelling the reader ends the source's stream, so

@@ -8,7 +8,9 @@ struct TestSystemCallError: Error, CustomStringConvertible {
 }
 
 /// posix_spawn(3) `arguments[0]` with `arguments` and waits for it; the child is ours alone.
-func spawnAndWait(_ arguments: [String]) throws {
+/// - Returns: the child's pid and its wait status.
+@discardableResult
+func spawnAndWait(_ arguments: [String]) throws -> (pid: pid_t, status: Int32) {
     let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     var child: pid_t = 0
@@ -16,6 +18,7 @@ func spawnAndWait(_ arguments: [String]) throws {
     guard result == 0 else { throw TestSystemCallError(call: "posix_spawn", errno: Errno(result)) }
     var status: Int32 = 0
     while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+    return (child, status)
 }
 
 /// A TCP socket bound to a free loopback port and listening, and a second socket connected

@@ -82,7 +82,7 @@ import Testing
             try input.append(0..<120)
             // The source comes from the command, whatever the file says.
             let config = try writeAgentConfig(in: directory.path, logPath: directory.path + "/unused.log", conninfo: login.conninfo)
-            let run = try ProgramRun.run(
+            let run = try await ProgramRun.runOnOwnThread(
                 AgentProcess.executable, ["audisp", config], mergeOutput: true, standardInput: input.path)
             #expect(run.exitCode == 0, "\(run.standardOutput)")
             #expect(run.standardOutput.contains("agent.source=stdin"), "\(run.standardOutput)")

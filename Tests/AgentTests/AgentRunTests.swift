@@ -52,6 +52,29 @@ import Testing
         }
     }
 
+    @Test func lastHeartbeatSaysStoppingAndEveryHeartbeatNamesThePID() async throws {
+        try await MigratedDatabase.with { database in
+            let login = try await TestLogin.createNamed("stopping", granted: "herdwatch_agent", in: database)
+            let directory = try TemporaryDirectory()
+            let log = AuditLogWriter(path: directory.path + "/audit.log")
+            try log.append(0..<5)
+            let config = try writeAgentConfig(in: directory.path, logPath: log.path, conninfo: login.conninfo)
+            let agent = try AgentProcess(["run", "--config", config], outputPath: directory.path + "/agent.out")
+            #expect(try await eventually { try await database.scalar("SELECT count(*) FROM herdwatch.heartbeats") >= 2 }, "\(agent.output)")
+            agent.signal(SIGTERM)
+            #expect(try await agent.wait() == 0, "\(agent.output)")
+
+            let connection = try await database.connect()
+            let last = try await connection.query(
+                "SELECT report->>'stopping', report->>'agent_pid' FROM herdwatch.heartbeats ORDER BY at DESC LIMIT 1").first!
+            #expect(try last.decode(String?.self, at: 0) == "true", "\(agent.output)")
+            #expect(try last.decode(String?.self, at: 1) == "\(agent.pid)")
+            #expect(try await database.scalar("SELECT count(*) FROM herdwatch.heartbeats WHERE report ? 'stopping'") == 1)
+            #expect(try await database.scalar(
+                "SELECT count(*) FROM herdwatch.heartbeats WHERE report->>'agent_pid' IS DISTINCT FROM '\(agent.pid)'") == 0)
+        }
+    }
+
     @Test func hostBoundToAnotherLoginIsRefusedWithAnErrorLog() async throws {
         try await MigratedDatabase.with { database in
             let owner = try await TestLogin.createNamed("owner", granted: "herdwatch_agent", in: database)

@@ -18,10 +18,10 @@ struct AgentParseCommandTests {
         return path
     }
 
-    @Test func printsOneJSONObjectPerEventAndKeepsMalformedRecordsRaw() throws {
+    @Test func printsOneJSONObjectPerEventAndKeepsMalformedRecordsRaw() async throws {
         let path = try writeLog()
         defer { unlink(path) }
-        let run = try Executables.agent("parse", "--stats", path)
+        let run = try await Executables.agent("parse", "--stats", path)
         #expect(run.exitCode == 0)
         let lines = run.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -37,8 +37,8 @@ struct AgentParseCommandTests {
         #expect(stats == ["records": 4, "events": 1, "malformed": 1, "lost": 0])
     }
 
-    @Test func aMissingFileIsAPlainErrorWithStatusOne() throws {
-        let run = try Executables.agent("parse", "/nonexistent/audit.log")
+    @Test func aMissingFileIsAPlainErrorWithStatusOne() async throws {
+        let run = try await Executables.agent("parse", "/nonexistent/audit.log")
         #expect(run.exitCode == 1)
         #expect(run.standardError.contains("/nonexistent/audit.log"))
         #expect(run.standardOutput.isEmpty)

@@ -5,12 +5,14 @@ import PostgresFixture
 enum Executables {
     static let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 
-    static func herdwatch(_ arguments: String..., environment: [String: String] = [:]) throws -> ProgramRun {
-        try ProgramRun.run(directory.appendingPathComponent("herdwatch").path, arguments, environment: environment)
+    /// Runs on a thread of its own (``ProgramRun/runOnOwnThread(_:_:in:environment:mergeOutput:standardInput:)``),
+    /// not on the cooperative pool.
+    static func herdwatch(_ arguments: String..., environment: [String: String] = [:]) async throws -> ProgramRun {
+        try await ProgramRun.runOnOwnThread(directory.appendingPathComponent("herdwatch").path, arguments, environment: environment)
     }
 
-    static func agent(_ arguments: String...) throws -> ProgramRun {
-        try ProgramRun.run(directory.appendingPathComponent("herdwatch-agent").path, arguments)
+    static func agent(_ arguments: String...) async throws -> ProgramRun {
+        try await ProgramRun.runOnOwnThread(directory.appendingPathComponent("herdwatch-agent").path, arguments)
     }
 
     /// The repository root, for files such as ops/herdwatch.yaml.

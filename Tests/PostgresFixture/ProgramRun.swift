@@ -69,3 +69,25 @@ final class TemporaryFile {
         unlink(path)
     }
 }
+
+extension ProgramRun {
+    /// ``run(_:_:in:environment:mergeOutput:standardInput:)`` on a thread of its own.
+    ///
+    /// Waiting for a program blocks the waiting thread; on the cooperative pool (one thread per
+    /// core) two such waits would hold every thread, and the process's other tests (a shipper
+    /// or a collector waiting for its deadline) would starve and time out on a loaded machine.
+    public static func runOnOwnThread(
+        _ path: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+        mergeOutput: Bool = false, standardInput: String = "/dev/null"
+    ) async throws -> ProgramRun {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result {
+                    try run(path, arguments, in: directory, environment: environment, mergeOutput: mergeOutput, standardInput: standardInput)
+                })
+            }
+            thread.name = "test-program-run"
+            thread.start()
+        }
+    }
+}

@@ -107,6 +107,38 @@ struct AuditEventRowTests {
         #expect(bare.detail == #"{"records":[]}"#)
     }
 
+    /// What the service's tamper detection reads from a CONFIG_CHANGE event's stored detail.
+    @Test func configChangesAreStoredInTheDetail() async throws {
+        var agentReload = AuditEvent(timestampMilliseconds: 1_795_460_000_123, serial: 1, kind: .auditConfig)
+        agentReload.config = AuditConfigChange(op: "remove_rule", list: 4, byAgent: true)
+        agentReload.keys = ["exec"]
+        var disabled = AuditEvent(timestampMilliseconds: 1_795_460_000_124, serial: 2, kind: .auditConfig)
+        disabled.config = AuditConfigChange(op: "set", setting: "audit_enabled", value: "0", old: "1")
+        var hostile = AuditEvent(timestampMilliseconds: 1_795_460_000_125, serial: 3, kind: .auditConfig)
+        hostile.config = AuditConfigChange(op: "set\"}'; --", setting: "audit_pid", value: "1%25%FF\u{1}", old: "\\N")
+        var json = AuditEventJSON()
+        let rows = [agentReload, disabled, hostile].map { IngestRow($0, bootID: nil, json: &json) }
+        try await MigratedDatabase.with { database in
+            let connection = try await database.connect()
+            let outcome = try await connection.withSession { session in
+                try EventIngest.ingest(rows, hostname: "web-01", machineID: nil, session: session)
+            }
+            #expect(outcome.stored == 3)
+            let stored = try await connection.query(
+                """
+                SELECT detail->'config'->>'op', detail->'config'->>'setting', detail->'config'->>'value',
+                       detail->'config'->>'old', detail->'config'->>'list', detail->'config'->>'by_agent'
+                FROM herdwatch.events ORDER BY serial
+                """
+            ).rows.map { row in try (0..<6).map { try row.decode(String?.self, at: $0) } }
+            #expect(stored == [
+                ["remove_rule", nil, nil, nil, "4", "true"],
+                ["set", "audit_enabled", "0", "1", nil, nil],
+                ["set\"}'; --", "audit_pid", "1%25%FF\u{1}", "\\N", nil, nil],
+            ])
+        }
+    }
+
     @Test func hostileFieldsCannotBreakTheBatch() async throws {
         var event = AuditEvent(timestampMilliseconds: 1_795_460_000_123, serial: 7, kind: .connect)
         event.process.argv = ["sh", "-c", "echo '\\N'\t\n\r\u{1}\"}{", "\\.", ""]
