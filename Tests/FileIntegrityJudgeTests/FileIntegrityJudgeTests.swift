@@ -1,4 +1,5 @@
 import FleetModel
+import Glibc
 import Foundation
 import LibPQ
 import PostgresFixture
@@ -155,6 +156,45 @@ import Testing
                     tree.path("x") + " sha256:" + short("created"),
                 ]
                 #expect(subjects == expected)
+            }
+        }
+    }
+}
+
+extension FileIntegrityJudgeTests {
+    /// An audit `-w` watch saw who wrote the file before the scan: the finding names them and
+    /// keeps that event as evidence beside the fim event.
+    @Test func theLastWriterSeenByAnAuditWatchIsNamed() async throws {
+        let tree = try FleetTree()
+        try tree.write("sudoers", "root ALL=(ALL) ALL\n")
+        try await MigratedDatabase.with { database in
+            let connection = try await database.connect()
+            try await connection.withSession { session in
+                try tree.scan(as: "db-1", session: session)
+                try tree.write("sudoers", "root ALL=(ALL) ALL\nmallory ALL=(ALL) NOPASSWD: ALL\n")
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                var watch = IngestRow(
+                    eventTime: PostgresTimestamp(microsecondsSinceEpoch: Int64(now.tv_sec) * 1_000_000 - 5_000_000), serial: 42, kind: "file")
+                watch.path = "sudoers"
+                watch.cwd = tree.root
+                watch.exe = "/usr/bin/vim.basic"
+                watch.pid = 4242
+                watch.uid = 0
+                watch.auid = 1001
+                watch.ruleKey = "identity"
+                _ = try EventIngest.ingest([watch], hostname: "db-1", machineID: nil, session: session)
+                try tree.scan(as: "db-1", session: session)
+                _ = try FileIntegrityJudge().run(session)
+
+                let facts = try session.strings("SELECT facts -> 'changed_by' ->> 'exe' FROM herdwatch.findings WHERE kind = 'file_change'")
+                #expect(facts == ["/usr/bin/vim.basic"])
+                let evidence = try session.strings(
+                    """
+                    SELECT coalesce(v.event -> 'fim' ->> 'change', v.event ->> 'kind') FROM herdwatch.finding_evidence v
+                    ORDER BY 1
+                    """)
+                #expect(evidence == ["file", "modified"])
             }
         }
     }
