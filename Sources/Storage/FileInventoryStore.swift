@@ -27,13 +27,25 @@ public struct FileInventoryStore {
     }
 
     /// The ingest sequence of the `limit`-th fim event after `seq` (or of the last one), nil when none is waiting.
-    public func batchEnd(after seq: Int64, limit: Int) throws -> Int64? {
+    ///
+    /// Sequence numbers are taken when rows are inserted, not when they commit, so an ingest
+    /// still open may yet commit rows below a sequence already visible; a watermark moved past
+    /// them would skip them for good. The batch therefore ends before the first event stored
+    /// less than `settleSeconds` ago (by its transaction's start, `stored_at`): ingest
+    /// transactions last well under a second, so older ones have committed.
+    public func batchEnd(after seq: Int64, limit: Int, settleSeconds: Double) throws -> Int64? {
         try session.query(
             """
             SELECT max(ingest_seq) FROM (
-                SELECT ingest_seq FROM herdwatch.events WHERE kind = 'fim' AND ingest_seq > $1 ORDER BY ingest_seq LIMIT $2
+                SELECT ingest_seq FROM herdwatch.events
+                WHERE kind = 'fim' AND ingest_seq > $1
+                  AND ingest_seq < coalesce((
+                      SELECT min(ingest_seq) FROM herdwatch.events
+                      WHERE kind = 'fim' AND ingest_seq > $1 AND stored_at > now() - make_interval(secs => $3)
+                  ), 9223372036854775807)
+                ORDER BY ingest_seq LIMIT $2
             ) batch
-            """, [.int64(seq), .int(limit)]).first?.decode(Int64?.self, at: 0)
+            """, [.int64(seq), .int(limit), .double(settleSeconds)]).first?.decode(Int64?.self, at: 0)
     }
 
     /// Brings the inventory up to the fim events in (`after`, `through`]: per (host, path) the

@@ -40,9 +40,13 @@ public struct FileIntegrityJudge: Sendable {
     public let batchEvents: Int
     /// The actor named in finding history.
     public let actor: String
+    /// Events stored more recently than this wait for the next pass, so that an ingest still
+    /// committing cannot slip below the watermark (``FileInventoryStore/batchEnd(after:limit:settleSeconds:)``).
+    public let settle: Duration
 
-    public init(batchEvents: Int = 200_000, actor: String = "file-integrity") {
+    public init(batchEvents: Int = 200_000, settle: Duration = .seconds(2), actor: String = "file-integrity") {
         self.batchEvents = max(1, batchEvents)
+        self.settle = settle
         self.actor = actor
     }
 
@@ -61,7 +65,8 @@ public struct FileIntegrityJudge: Sendable {
         let inventory = FileInventoryStore(session: session)
         let after = try inventory.lockWatermark()
         progress.throughSeq = after
-        guard let through = try inventory.batchEnd(after: after, limit: batchEvents) else { return false }
+        let settleSeconds = Double(settle.components.seconds) + Double(settle.components.attoseconds) / 1e18
+        guard let through = try inventory.batchEnd(after: after, limit: batchEvents, settleSeconds: settleSeconds) else { return false }
         let applied = try inventory.applyEvents(after: after, through: through)
         progress.inventoryWritten += applied.upserted
         progress.inventoryRemoved += applied.deleted
