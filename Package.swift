@@ -159,6 +159,16 @@ let package = Package(
             name: "LearnerTests",
             dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
             swiftSettings: swiftSettings),
+        // File integrity end to end: real directories scanned as several hosts, shipped to a real
+        // PostgreSQL and judged into findings.
+        .testTarget(
+            name: "FileIntegrityJudgeTests",
+            dependencies: [
+                "AgentRuntime", "ServerRuntime", "FileIntegrity", "Findings", "PostgresFixture", "LibPQ", "Storage", "FleetModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
         .testTarget(
             name: "AgentTests",

@@ -2,19 +2,26 @@ import AgentRuntime
 import ArgumentParser
 import FileIntegrity
 import Glibc
+import LibPQ
+import Storage
 
 extension AgentCommand {
     /// `herdwatch-agent scan`: one file-integrity scan against the state directory, then exit.
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Scan paths once and print what changed since the last scan, as JSON lines.",
+            abstract: "Scan paths once and print (or store in PostgreSQL) what changed since the last scan.",
             discussion: """
                 The first scan of a path prints an inventory: one "inventory" line per file with its SHA-256 and metadata, and no change. Later scans print one line per change since the scan recorded in the state directory: created, modified (content), attributes, deleted, renamed. Each line is an object with host, kind, path, old_path, and old/new states {sha256, type, mode, uid, gid, size, mtime_ns, inode, target}.
+
+                With --database-url, or --config naming a file with database.url, the lines are not printed but stored in PostgreSQL as events of kind "fim" (one per line, the path in the path column, the change in detail.fim), and one summary line is printed: "changes N, stored N, duplicates N". The scan's state is saved only once the events are stored, so a failed shipment is reported again by the next scan. Writing as a host other than this machine's name needs a login granted herdwatch_replay.
 
                 Symlinks are recorded, never followed. Files over --max-file-size are recorded by metadata only. Pseudo file systems (proc, sysfs…) are not entered.
 
                 Example:
                   herdwatch-agent scan --host web-1 --path /etc --exclude '*.swp' --state-dir /var/lib/herdwatch
+                  herdwatch-agent scan --host web-1 --path /etc --database-url postgresql://agent_web_1@db/herdwatch
+
+                Exit status: 0 done; 1 failure; 64 usage error; 65 the database refused the host.
                 """
         )
 
@@ -32,6 +39,10 @@ extension AgentCommand {
         var maxFileSize: String = "1G"
         @Flag(help: "Print a summary (entries, files, bytes, files/s, MB/s) to standard error.")
         var statistics = false
+        @Option(help: ArgumentHelp("Store the changes in this PostgreSQL database (URL or key=value string, without password) instead of printing them.", valueName: "url"))
+        var databaseURL: String?
+        @Option(help: ArgumentHelp("The agent's YAML configuration: store the changes in its database.url.", valueName: "file"))
+        var config: String?
 
         func validate() throws {
             if paths.isEmpty { throw ValidationError("give at least one --path") }
@@ -47,10 +58,39 @@ extension AgentCommand {
                 maxFileSizeBytes: ByteCount.parse(maxFileSize) ?? 0)
             let clock = ContinuousClock()
             let start = clock.now
-            let report = try FileIntegrityScan.run(configuration, store: FIMStateStore(directory: stateDir))
+            let store = FIMStateStore(directory: stateDir)
+            let report: FileIntegrityScan.Report
+            if let conninfo = try databaseConninfo() {
+                let session = try Session(conninfo: conninfo, applicationName: "herdwatch-agent")
+                let shipment = FileChangeShipment(hostname: host, machineID: HostIdentity.current().machineID)
+                var outcome = EventIngest.Outcome(stored: 0, duplicates: 0)
+                report = try FileIntegrityScan.run(configuration, store: store) { changes in
+                    outcome = try shipment.ship(changes, scanTimeMicroseconds: Self.nowMicroseconds(), session: session)
+                    // A refused host keeps the old state: the next scan reports the same changes.
+                    if outcome.refused {
+                        printError("herdwatch-agent scan: the database refused host \(host): it is bound to another agent login (use a login granted herdwatch_replay)")
+                        throw ExitCode(65)
+                    }
+                }
+                print("changes \(report.changes.count), stored \(outcome.stored), duplicates \(outcome.duplicates)")
+            } else {
+                report = try FileIntegrityScan.run(configuration, store: store)
+                printLines(report.changes)
+            }
             let elapsed = start.duration(to: clock.now)
+            if statistics { printSummary(report.statistics, elapsed: elapsed, changes: report.changes.count) }
+        }
+
+        /// The database to store changes in: --database-url, else database.url of --config; nil to print.
+        private func databaseConninfo() throws -> String? {
+            if let databaseURL { return databaseURL }
+            guard let config else { return nil }
+            return try AgentConfiguration.load(filePath: config, environment: Agent.environment()).databaseURL
+        }
+
+        private func printLines(_ changes: [FileChange]) {
             var output = ""
-            for change in report.changes {
+            for change in changes {
                 output += change.jsonLine(host: host)
                 output += "\n"
                 if output.utf8.count > 1 << 16 {
@@ -59,7 +99,12 @@ extension AgentCommand {
                 }
             }
             print(output, terminator: "")
-            if statistics { printSummary(report.statistics, elapsed: elapsed, changes: report.changes.count) }
+        }
+
+        static func nowMicroseconds() -> Int64 {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
         }
 
         private func createStateDirectory() throws {

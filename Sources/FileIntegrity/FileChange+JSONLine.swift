@@ -20,7 +20,7 @@ extension FileChange {
         return out + "}"
     }
 
-    private static func json(_ state: FileState) -> String {
+    static func json(_ state: FileState) -> String {
         let mode = String(state.mode, radix: 8)
         return "{\"sha256\":\(state.sha256.map(quoted) ?? "null"),\"type\":\(quoted(state.type.rawValue))"
             + ",\"mode\":\"\(String(repeating: "0", count: max(0, 4 - mode.count)) + mode)\""

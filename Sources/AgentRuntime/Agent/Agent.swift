@@ -6,7 +6,7 @@ import Synchronization
 /// `herdwatch-agent run` as values: the services in the order the `ServiceGroup` needs them,
 /// built from a configuration exactly as production builds them, so tests run the same thing.
 ///
-/// Order `[shipper, heartbeat, reload, sockets, reader]`: on SIGTERM the group shuts services down in
+/// Order `[shipper, heartbeat, reload, sockets, reader, fileIntegrity]`: on SIGTERM the group shuts services down in
 /// reverse, so the reader stops reading first and hands its last batch over, and the shipper
 /// stores everything in PostgreSQL or the spool last (STYLE.md §5).
 ///
@@ -21,6 +21,8 @@ public struct Agent: Sendable {
     public let reload: ReloadService
     /// Nil when snapshots are turned off.
     public let sockets: ListeningSocketService?
+    /// Nil when the configuration's `fim` section names no paths.
+    public let fileIntegrity: FileIntegrityService?
     public let statistics: AgentStatistics
     public let logger: Logger
     /// Where synthesized events (a listening-socket snapshot) are submitted.
@@ -87,9 +89,13 @@ public struct Agent: Sendable {
         let sockets = configuration.socketSnapshotInterval.map {
             ListeningSocketService(interval: $0, events: reader.synthesizedEvents, logger: logger)
         }
+        let fileIntegrity = configuration.fim.map {
+            FileIntegrityService(
+                configuration: $0, stateDirectory: configuration.stateDirectory, rows: reader.synthesizedRows, logger: logger)
+        }
         return Agent(
-            shipper: shipper, reader: reader, heartbeat: heartbeat, reload: reload, sockets: sockets, statistics: statistics,
-            logger: logger)
+            shipper: shipper, reader: reader, heartbeat: heartbeat, reload: reload, sockets: sockets,
+            fileIntegrity: fileIntegrity, statistics: statistics, logger: logger)
     }
 
     /// Runs until SIGTERM (drain, then return) or the end of the input (standard input).
@@ -101,7 +107,9 @@ public struct Agent: Sendable {
     public func groupConfiguration() -> ServiceGroupConfiguration {
         // Any service ending (the reader at the end of standard input, the shipper once the
         // reader finished its input) shuts the group down gracefully, in order.
+        // File integrity feeds the reader, so it comes after it and stops before it.
         let ordered: [any Service] = [ShipperService(shipper: shipper), heartbeat, reload] + (sockets.map { [$0] } ?? []) + [reader]
+            + (fileIntegrity.map { [$0] } ?? [])
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = ordered.map {
             .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
         }

@@ -1,3 +1,4 @@
+import FileIntegrity
 import Settings
 
 /// Everything `herdwatch-agent run` needs, resolved from ``AgentSettings`` and checked.
@@ -26,6 +27,8 @@ public struct AgentConfiguration: Sendable {
     public var socketSnapshotInterval: Duration?
     public var futureSkew: Duration
     public var logLevel: String
+    /// The `fim` section; nil when it names no paths (file integrity off).
+    public var fim: FIMConfiguration?
     /// SHA-256 of the configuration file's bytes, in hexadecimal; empty without a file.
     public var digest: String
 
@@ -54,7 +57,26 @@ public struct AgentConfiguration: Sendable {
         socketSnapshotInterval = snapshotSeconds == 0 ? nil : .seconds(snapshotSeconds)
         futureSkew = .seconds(settings.integer(AgentSettings.futureSkew.name))
         logLevel = settings.string(AgentSettings.logLevel.name)
+        fim = Self.fim(settings)
         self.digest = digest
+    }
+
+    static func fim(_ settings: ResolvedSettings) -> FIMConfiguration? {
+        let paths = settings.string(AgentSettings.fimPaths.name).split(separator: ":").map(String.init)
+        guard !paths.isEmpty else { return nil }
+        func globs(_ key: SettingKey) -> [GlobPattern] {
+            settings.string(key.name).split(separator: ",").map { GlobPattern(String($0)) }
+        }
+        let rescan = settings.duration(AgentSettings.fimRescanInterval.name)
+        let rate = settings.integer(AgentSettings.fimRescanRate.name)
+        return FIMConfiguration(
+            paths: paths, recursive: settings.boolean(AgentSettings.fimRecursive.name),
+            filter: PathFilter(include: globs(AgentSettings.fimInclude), exclude: globs(AgentSettings.fimExclude)),
+            maxFileSizeBytes: UInt64(settings.integer(AgentSettings.fimMaxFileSize.name)),
+            maxWatches: settings.integer(AgentSettings.fimMaxWatches.name),
+            rescanInterval: rescan == .zero ? nil : rescan,
+            rescanRateMegabytesPerSecond: rate == 0 ? nil : Double(rate),
+            unwatchedRescanInterval: settings.duration(AgentSettings.fimUnwatchedRescanInterval.name))
     }
 
     public var spoolDirectory: String { stateDirectory + "/spool" }

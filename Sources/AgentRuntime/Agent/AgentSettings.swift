@@ -52,8 +52,39 @@ public enum AgentSettings {
         kind: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
         summary: "lowest level of log messages written to standard error")
 
+    // File integrity (FIMConfiguration). Lists are one string: paths separated by ':' as in
+    // PATH, globs by ','; no paths turns file integrity off.
+    public static let fimPaths = SettingKey(
+        "fim.paths", environment: "HERDWATCH_FIM_PATHS", kind: .string, default: "",
+        summary: "directories or files to watch, separated by ':'; empty turns file integrity off")
+    public static let fimRecursive = SettingKey(
+        "fim.recursive", kind: .boolean, default: "true", summary: "descend into subdirectories")
+    public static let fimInclude = SettingKey(
+        "fim.include", kind: .string, default: "",
+        summary: "record only files whose name (or, with '/', whole path) matches one of these globs, separated by ','")
+    public static let fimExclude = SettingKey(
+        "fim.exclude", kind: .string, default: "",
+        summary: "skip files and directories (and all below them) matching one of these globs, separated by ','")
+    public static let fimMaxFileSize = SettingKey(
+        "fim.max_file_size", kind: .integer(0...Int.max), default: "1073741824",
+        summary: "regular files larger than this many bytes are recorded by metadata only, not hashed")
+    public static let fimMaxWatches = SettingKey(
+        "fim.max_watches", kind: .integer(0...10_000_000), default: "8192",
+        summary: "most inotify watches (one per directory); directories beyond are rescanned every fim.unwatched_rescan_interval")
+    public static let fimRescanInterval = SettingKey(
+        "fim.rescan_interval", kind: .duration, default: "6h",
+        summary: "time between full rescans; 0s for none")
+    public static let fimRescanRate = SettingKey(
+        "fim.rescan_rate_mb_per_s", kind: .integer(0...100_000), default: "50",
+        summary: "hashing budget of full rescans in MB/s; 0 for unlimited")
+    public static let fimUnwatchedRescanInterval = SettingKey(
+        "fim.unwatched_rescan_interval", kind: .duration, default: "60s",
+        summary: "time between scans of directories that got no inotify watch")
+
     public static let keys: [SettingKey] = [
         source, logFilePath, rulesFile, backlogLimit, rateLimit, databaseURL, batchEvents, batchDelay,
         stateDirectory, spoolMaxBytes, spoolSync, heartbeatInterval, socketSnapshotInterval, futureSkew, logLevel,
+        fimPaths, fimRecursive, fimInclude, fimExclude, fimMaxFileSize, fimMaxWatches, fimRescanInterval, fimRescanRate,
+        fimUnwatchedRescanInterval,
     ]
 }

@@ -1,6 +1,7 @@
 import AuditCore
 import FleetModel
 import Glibc
+import Storage
 
 /// The reader's state besides the decoder: the encoder, and which log position is safe to
 /// checkpoint. The decoder is passed in separately, so that the events it emits can be
@@ -50,6 +51,12 @@ struct ReaderState {
 
     private mutating func handle(_ output: AuditLogDecoder.Output) {
         if case .event(let event) = output { eventReady(event) }
+    }
+
+    /// A row made outside the audit stream (a file-integrity change), already in stored form.
+    mutating func rowReady(_ row: IngestRow) {
+        if encoder.eventCount == 0 { batchStarted = .now }
+        encoder.append(row)
     }
 
     mutating func eventReady(_ event: AuditEvent) {

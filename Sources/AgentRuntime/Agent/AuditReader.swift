@@ -4,6 +4,7 @@ import FleetModel
 import Glibc
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// The agent's reading half as one `Service`: source → decoder (records, events, lineage) →
 /// ``EventTransform``s → ``EventBatchEncoder`` → ``Shipper/Input``, in batches of
@@ -58,6 +59,20 @@ public struct AuditReader: Service {
         }
     }
 
+    /// Where rows made outside the audit stream, already in stored form (file-integrity
+    /// changes), are handed in; they join the same batches, spool and shipper.
+    ///
+    /// Unlike ``SynthesizedEvents`` this waits: a file-integrity monitor has already committed
+    /// the changes to its state, so dropping them here would lose them for good.
+    public struct SynthesizedRows: Sendable {
+        let channel: AsyncChannel<[IngestRow]>
+
+        /// Hands rows over once the reader takes them; returns at once when the task is cancelled.
+        public func send(_ rows: [IngestRow]) async {
+            await channel.send(rows)
+        }
+    }
+
     let origin: Origin
     let configuration: Configuration
     let input: Shipper.Input
@@ -68,6 +83,7 @@ public struct AuditReader: Service {
     let logger: Logger
     let synthesized: AsyncStream<AuditEvent>
     public let synthesizedEvents: SynthesizedEvents
+    public let synthesizedRows: SynthesizedRows
 
     public init(
         origin: Origin, configuration: Configuration, shipper: Shipper, input: Shipper.Input,
@@ -84,12 +100,14 @@ public struct AuditReader: Service {
         let (stream, continuation) = AsyncStream.makeStream(of: AuditEvent.self, bufferingPolicy: .bufferingOldest(1024))
         self.synthesized = stream
         self.synthesizedEvents = SynthesizedEvents(continuation: continuation)
+        self.synthesizedRows = SynthesizedRows(channel: AsyncChannel())
     }
 
     enum Input: Sendable {
         case lines(LogLineBatch)
         case message(AuditNetlinkMessage)
         case synthesized(AuditEvent)
+        case rows([IngestRow])
         case tick
         case ended
     }
@@ -97,7 +115,7 @@ public struct AuditReader: Service {
     public func run() async throws {
         defer { input.finish() }
         let ticks = AsyncTimerSequence(interval: .milliseconds(100), clock: .continuous).map { _ in Input.tick }
-        let others = synthesized.map { Input.synthesized($0) }
+        let others = merge(synthesized.map { Input.synthesized($0) }, synthesizedRows.channel.map { Input.rows($0) })
         switch origin {
         case .logFile(let path, let checkpoints):
             let saved: LogPosition?
@@ -153,6 +171,11 @@ public struct AuditReader: Service {
             case .synthesized(let event):
                 state.eventReady(event)
                 try await submitFull(&state, waitsForShipper: waitsForShipper)
+            case .rows(let rows):
+                for row in rows {
+                    state.rowReady(row)
+                    try await submitFull(&state, waitsForShipper: waitsForShipper)
+                }
             case .tick:
                 onTick()
                 state.ticked(now: clock.now, decoder: &decoder)

@@ -33,6 +33,12 @@ public struct EventBatchEncoder {
         eventCount += 1
     }
 
+    /// Adds a row built elsewhere (a file-integrity change) to the current batch.
+    public mutating func append(_ row: IngestRow) {
+        row.appendCopyText(to: &payload)
+        eventCount += 1
+    }
+
     /// Hands over the batch so far and starts an empty one.
     public mutating func take() -> (payload: [UInt8], eventCount: UInt32) {
         defer {
