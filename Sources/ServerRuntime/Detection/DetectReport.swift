@@ -11,6 +11,8 @@ public enum DetectReport {
                 + " \(p.alertsQueued) alerts queued",
             "health: \(p.health.silentHosts) silent hosts, \(p.health.heartbeatConditions) heartbeat conditions,"
                 + " \(p.health.identityConditions) refused writes or renames, \(p.health.unsnoozed) snoozes ended",
+            "files: \(p.fileIntegrity.changes) changes, \(p.fileIntegrity.driftSightings) hosts differing from their role's majority,"
+                + " \(p.fileIntegrity.findingsCreated) new file findings",
         ]
         if !p.waitingRoles.isEmpty {
             lines.append("waiting for an active baseline: \(p.waitingRoles.joined(separator: ", ")) (run `herdwatch learn --activate`)")

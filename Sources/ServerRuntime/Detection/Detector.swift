@@ -48,6 +48,7 @@ public struct Detector: Sendable {
         public var findingsReopened = 0
         public var alertsQueued = 0
         public var health = HealthCheck.Progress()
+        public var fileIntegrity = FileIntegrityJudge.Progress()
 
         public init() {}
 
@@ -62,6 +63,7 @@ public struct Detector: Sendable {
     public func runOnce(_ session: Session) throws -> Progress {
         var progress = Progress()
         progress.health = try health.run(session)
+        progress.fileIntegrity = try FileIntegrityJudge().run(session)
         let store = DetectorStore(session: session)
         let horizon = try store.safeHorizon()
         var judge = FactJudge(

@@ -4,8 +4,8 @@ import LibPQ
 import Storage
 
 extension FileIntegrityJudge {
-    /// One sighting per change event. Severity counts the hosts showing the same (role,
-    /// subject) in this batch, so a change on one host of eight ranks above a fleet-wide deploy.
+    /// One sighting per change event. Severity follows the hosts showing the same (role,
+    /// subject), so a change on one host of eight ranks above a fleet-wide deploy.
     static func changeSightings(_ events: [FileInventoryStore.ChangeEvent]) -> [FindingStore.Sighting] {
         let subjects = events.map { event in
             FileFindingSubject.change(event.change, path: event.path, oldPath: event.oldPath, old: event.old, new: event.new)
@@ -18,12 +18,16 @@ extension FileIntegrityJudge {
         return zip(events, subjects).compactMap { event, subject in
             guard let subject else { return nil }
             let hosts = hostsPerSubject[event.role + "\u{0}" + subject]?.count ?? 1
-            return FindingStore.Sighting(
+            let context = Severity.Context(kind: .fileChange, hosts: hosts, roleHosts: event.roleHosts)
+            var sighting = FindingStore.Sighting(
                 role: event.role, kind: .fileChange, subject: subject, hostID: event.hostID, eventCount: 1,
-                firstSeen: event.eventTime, lastSeen: event.eventTime,
-                severity: Severity(Severity.Context(kind: .fileChange, hosts: hosts, roleHosts: event.roleHosts)),
+                firstSeen: event.eventTime, lastSeen: event.eventTime, severity: Severity(context),
                 roleHosts: event.roleHosts, facts: event.facts,
                 evidence: [.events([event.ingestSeq] + (event.writerSeq.map { [$0] } ?? []))])
+            // The store recomputes the severity from the finding's host count as hosts join, so
+            // a deploy that reached one host first does not keep a one-host severity.
+            sighting.severityContext = context
+            return sighting
         }
     }
 
