@@ -46,22 +46,35 @@ final class AgentProcess {
     func signal(_ number: Int32) { kill(pid, number) }
 
     /// Waits up to `timeout` for the process to end; its exit code, or 128 + signal.
+    ///
+    /// The polling runs on a thread of its own, so a cooperative pool kept busy by other tests
+    /// cannot make the deadline pass unnoticed while the child has long exited.
     @discardableResult
     func wait(timeout: Duration = .seconds(30)) async throws -> Int32 {
         if let exitCode { return exitCode }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid {
-                let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                exitCode = code
-                return code
+        let pid = pid
+        let code: Int32? = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    var status: Int32 = 0
+                    if waitpid(pid, &status, WNOHANG) == pid {
+                        continuation.resume(returning: status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+                        return
+                    }
+                    usleep(20_000)
+                }
+                continuation.resume(returning: nil)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            thread.name = "agent-process-wait"
+            thread.start()
         }
-        kill(pid, SIGKILL)
-        throw TestFailure("herdwatch-agent did not exit within \(timeout); output:\n\(output)")
+        guard let code else {
+            kill(pid, SIGKILL)
+            throw TestFailure("herdwatch-agent did not exit within \(timeout); output:\n\(output)")
+        }
+        exitCode = code
+        return code
     }
 
     var output: String {

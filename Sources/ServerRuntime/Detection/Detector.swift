@@ -24,6 +24,7 @@ public struct Detector: Sendable {
     public var chunkSize: Int64
     public var health: HealthCheck
     public var authenticationBurst: AuthenticationBurst
+    let judges = RoleJudgeCache()
 
     public init(
         canonicalization: TermCanonicalization, chunkSize: Int64 = 200_000, health: HealthCheck = HealthCheck(),
@@ -67,7 +68,7 @@ public struct Detector: Sendable {
         let store = DetectorStore(session: session)
         let horizon = try store.safeHorizon()
         var judge = FactJudge(
-            terms: TermCache(canonicalization: canonicalization), roles: try RoleJudge.loadAll(session), roleSizes: try store.roleSizes())
+            terms: TermCache(canonicalization: canonicalization), roles: try judges.judges(session), roleSizes: try store.roleSizes())
         while true {
             let done: Bool = try session.transaction {
                 let from = try store.lockWatermark()

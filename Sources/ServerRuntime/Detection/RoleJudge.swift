@@ -1,6 +1,7 @@
 import Baselining
 import LibPQ
 import Storage
+import Synchronization
 
 /// What detection knows about one role: its active baseline as a lookup, the terms accepted in
 /// triage (for the role and per host), and which executables listen on the network.
@@ -18,10 +19,14 @@ struct RoleJudge: Sendable {
 
     /// Loads the active baselines of every role, with accepted terms.
     static func loadAll(_ session: Session) throws -> [String: RoleJudge] {
+        try loadAll(session, active: try DetectorStore(session: session).activeBaselines())
+    }
+
+    static func loadAll(_ session: Session, active: [String: Int64]) throws -> [String: RoleJudge] {
         let baselines = BaselineRepository(session: session)
         let store = DetectorStore(session: session)
         var out: [String: RoleJudge] = [:]
-        for (role, id) in try store.activeBaselines() {
+        for (role, id) in active {
             guard let baseline = try baselines.baseline(id)?.baseline else { continue }
             let admitted = baseline.admitted
             let accepted = try baselines.acceptedTerms(role: role)
@@ -38,5 +43,22 @@ struct RoleJudge: Sendable {
                 networkDaemons: daemons)
         }
         return out
+    }
+}
+
+/// The role judges of the last pass, reused while no baseline was activated and no term
+/// accepted, so the continuous detector does not reload every baseline on every wake-up.
+final class RoleJudgeCache: Sendable {
+    private let state = Mutex<(key: String, judges: [String: RoleJudge])?>(nil)
+
+    func judges(_ session: Session) throws -> [String: RoleJudge] {
+        let store = DetectorStore(session: session)
+        let active = try store.activeBaselines()
+        let key = active.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            + "|" + (try store.acceptedTermsVersion())
+        if let cached = state.withLock({ $0 }), cached.key == key { return cached.judges }
+        let judges = try RoleJudge.loadAll(session, active: active)
+        state.withLock { $0 = (key, judges) }
+        return judges
     }
 }
