@@ -159,6 +159,11 @@ let package = Package(
             name: "LearnerTests",
             dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
             swiftSettings: swiftSettings),
+        // Alert sinks, maintenance windows and the connections report over a real PostgreSQL.
+        .testTarget(
+            name: "AlertTests",
+            dependencies: ["ServerRuntime", "Storage", "LibPQ", "PostgresFixture", "Findings", "FleetModel", "FleetSimulator"],
+            swiftSettings: swiftSettings),
         // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
         .testTarget(
             name: "AgentTests",
