@@ -33,7 +33,8 @@ final class WebhookTestServer {
     }
 
     deinit {
-        process.terminate()
+        // SIGKILL: the test process blocks SIGTERM in its threads, and a child inherits that mask.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }
