@@ -169,6 +169,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alert sinks, maintenance windows and the connections report over a real PostgreSQL.
+        .testTarget(
+            name: "AlertTests",
+            dependencies: ["ServerRuntime", "Storage", "LibPQ", "PostgresFixture", "Findings", "FleetModel", "FleetSimulator"],
+            swiftSettings: swiftSettings),
         // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
         .testTarget(
             name: "AgentTests",

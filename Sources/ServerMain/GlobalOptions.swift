@@ -23,11 +23,12 @@ struct GlobalOptions: ParsableArguments {
     var logLevel: String?
 
     /// Resolves the settings and bootstraps logging; call once at the start of `run()`.
-    func resolve() throws -> ResolvedSettings {
+    /// - Parameter flags: a subcommand's own flags for other keys, by key name.
+    func resolve(flags: [String: String?] = [:]) throws -> ResolvedSettings {
         let environment = ProcessInfo.processInfo.environment
         let settings = try ResolvedSettings(
             keys: ServiceSettings.keys,
-            flags: [ServiceSettings.databaseURL.name: databaseURL, ServiceSettings.logLevel.name: logLevel],
+            flags: flags.merging([ServiceSettings.databaseURL.name: databaseURL, ServiceSettings.logLevel.name: logLevel]) { $1 },
             environment: environment,
             filePath: config ?? environment["HERDWATCH_CONFIG"])
         LoggingSetup.bootstrap(level: settings.string(ServiceSettings.logLevel.name))

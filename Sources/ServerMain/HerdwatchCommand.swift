@@ -12,6 +12,7 @@ struct HerdwatchCommand: AsyncParsableCommand {
             PostgreSQL and raises findings when a host steps outside them.
             """,
         version: HerdwatchVersion.current,
-        subcommands: [Migrate.self, Status.self, Roles.self, Hosts.self, Simulate.self, Load.self, Learn.self, Baselines.self, Backtest.self, Detect.self, FindingsGroup.self, Serve.self]
+        subcommands: [Migrate.self, Status.self, Roles.self, Hosts.self, Simulate.self, Load.self, Learn.self, Baselines.self, Backtest.self,
+                      Detect.self, FindingsGroup.self, Serve.self, Alerts.self, Maintenance.self, Report.self]
     )
 }

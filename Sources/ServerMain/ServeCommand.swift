@@ -19,6 +19,8 @@ extension HerdwatchCommand {
                   retraining    every learn.interval when serve.retrain is true
                   partitions    daily event partitions ahead, rows out of the default partition,
                                 retention (serve.retention), every serve.maintenance_interval
+                  alerts        new, escalated and reopened findings to the configured sinks
+                                (alerts.jsonl_path, alerts.webhook_url) every alerts.interval
                 Logs go to standard error.
 
                 Example: herdwatch serve --config /etc/herdwatch/herdwatch.yaml
@@ -29,10 +31,10 @@ extension HerdwatchCommand {
         func run() async throws {
             let settings = try global.resolve()
             let logger = Logger(label: "herdwatch.serve")
-            let services: [any Service]
-            do { services = try ServiceAssembly.services(settings, logger: logger) } catch { throw CLIError("\(error)") }
-            // Fail early with a clear message when the database is not reachable or not migrated.
+            // Fail early with a clear message when the database is not reachable.
             _ = try await global.connect(settings)
+            let services: [any Service]
+            do { services = try await ServiceAssembly.services(settings, logger: logger) } catch { throw CLIError("\(error)") }
             var configuration = ServiceGroupConfiguration(
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
                 logger: logger)

@@ -66,11 +66,32 @@ public enum ServiceSettings {
     public static let serveRetrain = SettingKey(
         "serve.retrain", environment: "HERDWATCH_SERVE_RETRAIN", kind: .boolean, default: "true",
         summary: "retrain every role's baseline every learn.interval (window learn.window up to today) and activate it")
+    public static let alertsJSONLPath = SettingKey(
+        "alerts.jsonl_path", environment: "HERDWATCH_ALERTS_JSONL_PATH", kind: .string, default: "",
+        summary: "file the JSON-lines alert sink appends to (one object per alert), `-` for standard output; empty: off")
+    public static let alertsWebhookURL = SettingKey(
+        "alerts.webhook_url", environment: "HERDWATCH_ALERTS_WEBHOOK_URL", kind: .string, default: "",
+        summary: "http(s) URL of a Slack-compatible incoming webhook; a secret, best set in the environment; empty: off")
+    public static let alertsWebhookTimeout = SettingKey(
+        "alerts.webhook_timeout", environment: "HERDWATCH_ALERTS_WEBHOOK_TIMEOUT", kind: .duration, default: "10s",
+        summary: "time one webhook request may take before it counts as a failed attempt")
+    public static let alertsWebhookMaxAttempts = SettingKey(
+        "alerts.webhook_max_attempts", environment: "HERDWATCH_ALERTS_WEBHOOK_MAX_ATTEMPTS", kind: .integer(1...20),
+        default: "5", summary: "attempts per alert (with exponential backoff from 1s, capped at 60s) before it is recorded failed")
+    public static let alertsWebhookRatePerMinute = SettingKey(
+        "alerts.webhook_rate_per_minute", environment: "HERDWATCH_ALERTS_WEBHOOK_RATE_PER_MINUTE",
+        kind: .integer(1...100_000), default: "30",
+        summary: "webhook alerts per minute (token bucket, bursts up to this many); excess alerts are recorded dropped and summarized")
+    public static let alertsInterval = SettingKey(
+        "alerts.interval", environment: "HERDWATCH_ALERTS_INTERVAL", kind: .duration, default: "5s",
+        summary: "pause between the alert dispatcher's runs inside `herdwatch serve`")
 
     public static let keys: [SettingKey] = [
         databaseURL, logLevel, learnWindow, learnMinHosts, learnMinFraction, learnMinDays, learnPrefixMinAddresses,
         learnPathRules, learnEphemeralPortStart, learnInterval,
         detectSilenceThreshold, detectAuthFailuresThreshold, detectAuthFailuresWindow, detectHealthInterval,
         serveRollupInterval, serveMaintenanceInterval, servePartitionDaysAhead, serveRetention, serveRetrain,
+        alertsJSONLPath, alertsWebhookURL, alertsWebhookTimeout, alertsWebhookMaxAttempts, alertsWebhookRatePerMinute,
+        alertsInterval,
     ]
 }

@@ -1,12 +1,13 @@
 import Baselining
 import Foundation
+import LibPQ
 import Logging
 import ServiceLifecycle
 import Settings
 
 /// The parts of `herdwatch serve`, built from the settings.
 public enum ServiceAssembly {
-    public static func services(_ settings: ResolvedSettings, logger: Logger) throws -> [any Service] {
+    public static func services(_ settings: ResolvedSettings, logger: Logger) async throws -> [any Service] {
         let conninfo = settings.string(ServiceSettings.databaseURL.name)
         let detector = try DetectionSettings.detector(settings)
         let canonicalization = try TrainingSettings.canonicalization(settings)
@@ -47,6 +48,14 @@ public enum ServiceAssembly {
                 let (_, outcomes) = try training.train(roles: nil, firstDay: firstDay, endDay: endDay, activate: true, session: session)
                 logger.info("baselines retrained", metadata: ["roles": "\(outcomes.count)"])
             })
+        }
+        let sinks = try AlertSinks.configured(settings, logger: logger)
+        if sinks.isEmpty {
+            logger.notice("no alert sink configured (alerts.jsonl_path, alerts.webhook_url): findings are recorded, alerts wait in the outbox")
+        } else {
+            let connection = try await Connection.connect(conninfo: conninfo, applicationName: "herdwatch-alerts")
+            services.append(AlertDispatcher(
+                sinks: sinks, connection: connection, logger: logger, interval: settings.duration(ServiceSettings.alertsInterval.name)))
         }
         return services
     }
