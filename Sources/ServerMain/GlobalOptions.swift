@@ -5,6 +5,7 @@ import Logging
 import LoggingSetup
 import ServerRuntime
 import Settings
+import Storage
 
 /// Options every `herdwatch` subcommand accepts: where the configuration and the database are.
 /// Precedence for each setting: flag, then environment variable, then file, then default.
@@ -36,17 +37,30 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Connects to the configured database, warning when a password was given on the command line.
-    func connect(_ settings: ResolvedSettings) async throws -> Connection {
+    /// - Parameter requireSchema: refuse, with a hint, a database not migrated to this version.
+    func connect(_ settings: ResolvedSettings, requireSchema: Bool = true) async throws -> Connection {
         let url = settings.string(ServiceSettings.databaseURL.name)
         if settings.origin(ServiceSettings.databaseURL.name) == .flag && ConnectionString.containsPassword(url) {
             Logger(label: "herdwatch").warning(
                 "the --database-url on the command line carries a password, which other users can read in the process list; put it in PGPASSFILE or ~/.pgpass instead")
         }
+        let connection: Connection
         do {
-            return try await Connection.connect(conninfo: url)
+            connection = try await Connection.connect(conninfo: url)
         } catch {
             throw CLIError("cannot connect to PostgreSQL: \(error.message)")
         }
+        if requireSchema {
+            let applied = try await connection.withSession { try MigrationRunner().appliedMigrations($0).count }
+            let known = Migration.all.count
+            if applied < known {
+                throw CLIError(
+                    applied == 0
+                        ? "the database has no Herdwatch schema yet: run `herdwatch migrate` first"
+                        : "the database schema is at migration \(applied) of \(known): run `herdwatch migrate` first")
+            }
+        }
+        return connection
     }
 }
 

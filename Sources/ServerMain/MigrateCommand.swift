@@ -19,7 +19,7 @@ extension HerdwatchCommand {
 
         func run() async throws {
             let settings = try global.resolve()
-            let connection = try await global.connect(settings)
+            let connection = try await global.connect(settings, requireSchema: false)
             let report = try await connection.withSession { session in
                 try MigrationRunner().migrate(session) { migration in
                     print("applying \(migration.fileName)")

@@ -11,7 +11,7 @@ extension HerdwatchCommand {
 
         func run() async throws {
             let settings = try global.resolve()
-            let connection = try await global.connect(settings)
+            let connection = try await global.connect(settings, requireSchema: false)
             let lines = try await connection.withSession { session -> [String] in
                 let server = try session.query("SELECT current_database(), current_user, version()").first!
                 let applied = try MigrationRunner().appliedMigrations(session)
