@@ -155,9 +155,19 @@ let package = Package(
         .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "BaseliningTests", dependencies: ["Baselining"], swiftSettings: swiftSettings),
         .testTarget(name: "FindingsTests", dependencies: ["Findings"], swiftSettings: swiftSettings),
+        // Test support: simulated fleets and hand-made events loaded through the ingest path.
+        .target(
+            name: "FleetFixture",
+            dependencies: ["ServerRuntime", "Storage", "LibPQ", "FleetModel", "FleetSimulator"],
+            path: "Tests/FleetFixture",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LearnerTests",
-            dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
+            dependencies: [
+                "ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetFixture", "FleetModel", "FleetSimulator",
+                "AuditCore",
+            ],
             swiftSettings: swiftSettings),
         // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
         .testTarget(
