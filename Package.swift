@@ -169,6 +169,14 @@ let package = Package(
                 "AuditCore",
             ],
             swiftSettings: swiftSettings),
+        // The detector over a real PostgreSQL: simulated fleets, triage, concurrency, continuous mode.
+        .testTarget(
+            name: "DetectionTests",
+            dependencies: [
+                "ServerRuntime", "Storage", "Findings", "Baselining", "LibPQ", "PostgresFixture", "FleetFixture", "FleetSimulator",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         // The agent end to end: the built herdwatch-agent against real files and a real PostgreSQL.
         .testTarget(
             name: "AgentTests",
