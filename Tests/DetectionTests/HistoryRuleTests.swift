@@ -49,4 +49,24 @@ struct HistoryRuleTests {
             }
         }
     }
+
+    /// Events stored after the baseline is activated but before the next pass are judged by the
+    /// pass itself, and the catch-up of the role's waiting events must not judge them again.
+    @Test func eventsAfterTheActivationAreJudgedOnceWhileTheBacklogCatchesUp() async throws {
+        try await MigratedDatabase.with { database in
+            try await database.connect().withSession { session in
+                try TrainedRole.setUp(session)
+                try TrainedRole.shipTrainingDays(session, role: "db")
+                try TrainedRole.run("/usr/bin/pg_dumpall", on: "db-02", serial: 1, session)
+                #expect(try TrainedRole.detector.runOnce(session).waitingRoles == ["db"])
+
+                try TrainedRole.train(session, role: "db")
+                try TrainedRole.run("/usr/bin/pg_dumpall", on: "db-03", serial: 2, session)
+                let caughtUp = try TrainedRole.detector.runOnce(session)
+                #expect(caughtUp.judgedEvents == 2)
+                #expect(try FindingRow.all(session).map(\.description) == ["exec /usr/bin/pg_dumpall on db-02,db-03 [open]"])
+                #expect(try FindingRow.all(session).first?.eventCount == 2)
+            }
+        }
+    }
 }
