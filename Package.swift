@@ -155,9 +155,27 @@ let package = Package(
         .testTarget(name: "SocketSnapshotTests", dependencies: ["AgentRuntime", "FleetModel"], swiftSettings: swiftSettings),
         .testTarget(name: "BaseliningTests", dependencies: ["Baselining"], swiftSettings: swiftSettings),
         .testTarget(name: "FindingsTests", dependencies: ["Findings"], swiftSettings: swiftSettings),
+        // Test support: simulated fleets and hand-made events loaded through the ingest path.
+        .target(
+            name: "FleetFixture",
+            dependencies: ["ServerRuntime", "Storage", "LibPQ", "FleetModel", "FleetSimulator"],
+            path: "Tests/FleetFixture",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LearnerTests",
-            dependencies: ["ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetModel", "FleetSimulator", "AuditCore"],
+            dependencies: [
+                "ServerRuntime", "Storage", "Baselining", "LibPQ", "PostgresFixture", "FleetFixture", "FleetModel", "FleetSimulator",
+                "AuditCore",
+            ],
+            swiftSettings: swiftSettings),
+        // The detector over a real PostgreSQL: simulated fleets, triage, concurrency, continuous mode.
+        .testTarget(
+            name: "DetectionTests",
+            dependencies: [
+                "ServerRuntime", "Storage", "Findings", "Baselining", "LibPQ", "PostgresFixture", "FleetFixture", "FleetSimulator",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         // File integrity end to end: real directories scanned as several hosts, shipped to a real
         // PostgreSQL and judged into findings.

@@ -1,3 +1,4 @@
+import FleetFixture
 import PostgresFixture
 import Baselining
 import FleetModel

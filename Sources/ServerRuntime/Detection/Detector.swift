@@ -75,7 +75,10 @@ public struct Detector: Sendable {
                 progress.throughSeq = from
                 guard from < horizon else { return true }
                 let to = min(horizon, from + chunkSize)
-                let outcome = judge.judge(try store.facts(after: from, through: to))
+                // A role with waiting events stays waiting until the catch-up has judged them all,
+                // even once it has a baseline: the catch-up reads up to the watermark, so events
+                // judged here meanwhile would be judged twice.
+                let outcome = judge.judge(try store.facts(after: from, through: to), waiting: Set(try store.backlog().keys))
                 try record(outcome, session: session, progress: &progress)
                 for role in outcome.waitingRoles { try store.addBacklog(role: role, after: from) }
                 try store.advanceWatermark(to: to)

@@ -40,8 +40,11 @@ struct FactJudge {
         var host: Int64
     }
 
-    /// - Parameter baselineKindsOnly: a backlog catch-up, where the other kinds were judged already.
-    mutating func judge(_ facts: [DetectorStore.Fact], baselineKindsOnly: Bool = false) -> Outcome {
+    /// - Parameters:
+    ///   - waiting: roles whose earlier events still wait for the backlog catch-up; their facts of
+    ///     baseline kinds wait too, whether or not the role has a baseline by now.
+    ///   - baselineKindsOnly: a backlog catch-up, where the other kinds were judged already.
+    mutating func judge(_ facts: [DetectorStore.Fact], waiting: Set<String> = [], baselineKindsOnly: Bool = false) -> Outcome {
         var outcome = Outcome()
         var novel: [Key: Novelty] = [:]
         var failures: [String: AuthenticationFailures] = [:]
@@ -53,7 +56,7 @@ struct FactJudge {
             switch fact.kind {
             case "exec", "connect", "listen", "login":
                 guard let role = fact.role else { continue }  // Unassigned hosts have no peers to compare with.
-                guard let judge = roles[role] else {
+                guard let judge = roles[role], !waiting.contains(role) else {
                     outcome.waitingRoles.insert(role)
                     continue
                 }
