@@ -49,7 +49,8 @@ public struct BaselineTraining: Sendable {
                 // Nothing observed and nothing accepted: no version to make.
                 continue
             } else {
-                versionID = try repository.insert(baseline, source: "learned", parameters: parametersJSON)
+                versionID = try repository.insert(
+                    baseline, source: "learned", parameters: parametersJSON, observedThroughSeq: progress.throughSeq)
                 created = true
             }
             var activated = false

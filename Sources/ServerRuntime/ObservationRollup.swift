@@ -38,7 +38,8 @@ public struct ObservationRollup: Sendable {
     public func run(_ session: Session) throws -> Progress {
         let store = ObservationStore(session: session)
         var progress = Progress()
-        let horizon = try store.safeHorizon()
+        // An ingest transaction open for longer than the wait: roll up to where it is safe.
+        let horizon = try store.safeHorizon(wait: .seconds(30)) ?? (try store.watermark())
         var cache = TermCache(canonicalization: canonicalization)
         while true {
             let done: Bool = try session.transaction {

@@ -101,17 +101,20 @@ public struct BaselineRepository {
     }
 
     /// Stores `baseline` as a new version and returns its id.
-    public func insert(_ baseline: Baseline, source: String, parameters: String = "{}") throws -> Int64 {
+    /// - Parameter observedThroughSeq: the observations watermark the baseline was learned at
+    ///   (events up to it in the window are history to the detector); nil for imported files.
+    public func insert(_ baseline: Baseline, source: String, parameters: String = "{}", observedThroughSeq: Int64? = nil) throws -> Int64 {
         try session.transaction {
             try session.query("INSERT INTO herdwatch.roles (name) VALUES ($1) ON CONFLICT DO NOTHING", [.text(baseline.role)])
             let id = try session.query(
                 """
-                INSERT INTO herdwatch.baselines (role, first_day, end_day, role_hosts, source, term_digest, parameters)
-                VALUES ($1, DATE '1970-01-01' + $2::integer, DATE '1970-01-01' + $3::integer, $4, $5, $6, $7)
+                INSERT INTO herdwatch.baselines (role, first_day, end_day, role_hosts, source, term_digest, parameters, observed_through_seq)
+                VALUES ($1, DATE '1970-01-01' + $2::integer, DATE '1970-01-01' + $3::integer, $4, $5, $6, $7, $8)
                 RETURNING id
                 """,
                 [.text(baseline.role), .int32(Int32(baseline.firstDay)), .int32(Int32(baseline.endDay)),
-                 .int(baseline.roleHosts), .text(source), .text(baseline.termDigest), .jsonb(parameters)]
+                 .int(baseline.roleHosts), .text(source), .text(baseline.termDigest), .jsonb(parameters),
+                 observedThroughSeq.map(SQLParameter.int64) ?? .null]
             ).first!.decode(Int64.self, at: 0)
             try session.copyFrom(
                 "COPY herdwatch.baseline_terms (baseline_id, kind, term, status, origin, hosts, role_hosts, days, window_days, count) FROM STDIN"

@@ -33,7 +33,8 @@ public struct DetectorStore {
         public var byAgent: Bool
         /// Any of the events ran with euid or uid 0.
         public var root: Bool
-        /// Inside the active baseline's training window and stored before it was built.
+        /// Inside the active baseline's training window and learned from: read by the rollup
+        /// before the baseline was built (stored before it, for an imported baseline).
         public var history: Bool
         public var count: Int64
         public var firstSeen: PostgresTimestamp
@@ -42,10 +43,10 @@ public struct DetectorStore {
         public var lastSeq: Int64
     }
 
-    /// The highest ingest sequence below which no event can still appear (see
-    /// ``ObservationStore/safeHorizon()``). Runs its own transaction.
-    public func safeHorizon() throws -> Int64 {
-        try ObservationStore(session: session).safeHorizon()
+    /// The highest ingest sequence below which no event can still appear, or nil when an
+    /// ingest transaction stays open longer than `wait` (see ``ObservationStore/safeHorizon(wait:)``).
+    public func safeHorizon(wait: Duration = .seconds(5)) throws -> Int64? {
+        try ObservationStore(session: session).safeHorizon(wait: wait)
     }
 
     /// Memory for grouping one chunk of events (`work_mem`, set for the chunk's transaction).
@@ -148,7 +149,8 @@ public struct DetectorStore {
                    bool_or(coalesce(e.euid = 0 OR e.uid = 0, false)),
                    coalesce(e.event_time >= (b.first_day::timestamp AT TIME ZONE 'UTC')
                             AND e.event_time < (b.end_day::timestamp AT TIME ZONE 'UTC')
-                            AND e.stored_at < b.created_at, false) AS history,
+                            AND CASE WHEN b.observed_through_seq IS NOT NULL THEN e.ingest_seq <= b.observed_through_seq
+                                     ELSE e.stored_at < b.created_at END, false) AS history,
                    count(*), min(e.event_time), max(e.event_time), min(e.ingest_seq), max(e.ingest_seq)
             FROM herdwatch.events e
             JOIN herdwatch.hosts h ON h.id = e.host_id

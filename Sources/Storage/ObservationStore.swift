@@ -1,3 +1,4 @@
+import Glibc
 import LibPQ
 
 /// The SQL side of the observations rollup: reads events grouped into raw facts, merges
@@ -60,16 +61,36 @@ public struct ObservationStore {
     /// The highest ingest sequence below which no event can still appear.
     ///
     /// Sequence values are taken inside ingest transactions that may commit out of order, so the
-    /// sequence's last value is not safe by itself. A SHARE lock on `events` waits for every
-    /// transaction that has inserted into it to finish (they hold ROW EXCLUSIVE); once granted, every
-    /// sequence value taken so far belongs to a finished transaction. The lock is held only while
-    /// reading the sequence. Runs its own transaction: call it outside one.
-    public func safeHorizon() throws -> Int64 {
-        try session.transaction {
-            try session.execute("SET LOCAL lock_timeout = '30s'")
-            try session.execute("LOCK TABLE herdwatch.events IN SHARE MODE")
-            let row = try session.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM herdwatch.events_ingest_seq").first
-            return try row?.decode(Int64.self, at: 0) ?? 0
+    /// sequence's last value is not safe by itself. It becomes safe once every transaction that
+    /// was writing to `events` when it was read has ended: such a transaction holds ROW EXCLUSIVE
+    /// on `events` (or a partition) from before it takes a value, so reading the sequence first
+    /// and the lock holders second cannot miss one. Their transaction ids are then polled until
+    /// they are gone, without taking a lock, so a stuck agent transaction holds up this reader
+    /// (which returns nil after `wait`, to try again later), never the fleet's ingest.
+    /// Runs outside a transaction.
+    public func safeHorizon(wait: Duration = .seconds(5)) throws -> Int64? {
+        let last = try session.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM herdwatch.events_ingest_seq")
+            .first?.decode(Int64.self, at: 0) ?? 0
+        let writers = try session.query(
+            """
+            SELECT DISTINCT x.transactionid::text
+            FROM pg_locks w
+            JOIN pg_locks x ON x.pid = w.pid AND x.locktype = 'transactionid' AND x.mode = 'ExclusiveLock' AND x.granted
+            WHERE w.locktype = 'relation' AND w.mode = 'RowExclusiveLock' AND w.granted AND w.pid <> pg_backend_pid()
+              AND w.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'herdwatch'::regnamespace
+                                   AND (c.relname = 'events' OR c.relname LIKE 'events\\_%'))
+            """
+        ).rows.map { try $0.decode(String.self, at: 0) }
+        guard !writers.isEmpty else { return last }
+        let deadline = ContinuousClock.now + wait
+        let list = "{" + writers.joined(separator: ",") + "}"
+        while true {
+            let running = try session.query(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND transactionid::text = ANY ($1::text[])", [.text(list)]
+            ).first?.decode(Int.self, at: 0) ?? 0
+            if running == 0 { return last }
+            if ContinuousClock.now >= deadline { return nil }
+            usleep(5_000)
         }
     }
 

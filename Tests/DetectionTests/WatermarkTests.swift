@@ -25,24 +25,29 @@ struct WatermarkTests {
             // A later sequence value, committed at once.
             try await admin.withSession { try TrainedRole.run("/usr/bin/prompt", on: "web-02", serial: 2, $0) }
 
-            // The detector waits for the open ingest rather than pass over its row.
-            let detector = try await database.connect()
-            let pass = Task { try await detector.withSession { try TrainedRole.detector.runOnce($0) } }
-            let waiting = try await poll(within: .seconds(10)) {
-                try await admin.query(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE herdwatch.events%'"
-                ).first?.decode(Int.self, at: 0) == 1
-            }
-            #expect(waiting != nil, "the detector should wait for the uncommitted ingest")
-            try await late.execute("COMMIT")
-            let first = try await pass.value
-            #expect(first.judgedEvents == 2)
+            // While the ingest is open, a pass judges nothing after the watermark (the later row
+            // waits too) and holds up no one: another agent's ingest goes through meanwhile.
+            var detector = TrainedRole.detector
+            detector.openIngestWait = .milliseconds(500)
+            let connection = try await database.connect()
+            let checker = detector
+            let pass = Task { try await connection.withSession { try checker.runOnce($0) } }
+            try await admin.withSession { try TrainedRole.run("/usr/bin/meanwhile", on: "web-03", serial: 3, $0) }
+            let blocked = try await pass.value
+            #expect(blocked.waitingForOpenIngest)
+            #expect(blocked.judgedEvents == 0)
 
-            let second = try await detector.withSession { try TrainedRole.detector.runOnce($0) }
+            try await late.execute("COMMIT")
+            let first = try await connection.withSession { try checker.runOnce($0) }
+            #expect(!first.waitingForOpenIngest)
+            #expect(first.judgedEvents == 3)
+
+            let second = try await connection.withSession { try checker.runOnce($0) }
             #expect(second.judgedEvents == 0 && second.findingsCreated == 0 && second.findingsJoined == 0)
             let findings = try await admin.withSession { try FindingRow.all($0) }
-            #expect(findings.map(\.description) == ["exec /usr/bin/latecomer on web-01 [open]", "exec /usr/bin/prompt on web-02 [open]"]
-                || findings.map(\.description) == ["exec /usr/bin/prompt on web-02 [open]", "exec /usr/bin/latecomer on web-01 [open]"])
+            #expect(Set(findings.map(\.description)) == [
+                "exec /usr/bin/latecomer on web-01 [open]", "exec /usr/bin/prompt on web-02 [open]", "exec /usr/bin/meanwhile on web-03 [open]",
+            ])
             #expect(findings.allSatisfy { $0.eventCount == 1 })
         }
     }

@@ -14,6 +14,9 @@ public enum DetectReport {
             "files: \(p.fileIntegrity.changes) changes, \(p.fileIntegrity.driftSightings) hosts differing from their role's majority,"
                 + " \(p.fileIntegrity.findingsCreated) new file findings",
         ]
+        if p.waitingForOpenIngest {
+            lines.append("an ingest transaction is still open: events stored after it wait for the next pass")
+        }
         if !p.waitingRoles.isEmpty {
             lines.append("waiting for an active baseline: \(p.waitingRoles.joined(separator: ", ")) (run `herdwatch learn --activate`)")
         }

@@ -24,6 +24,8 @@ public struct Detector: Sendable {
     public var chunkSize: Int64
     public var health: HealthCheck
     public var authenticationBurst: AuthenticationBurst
+    /// How long a pass waits for ingest transactions that were open when it started.
+    public var openIngestWait: Duration = .seconds(5)
     let judges = RoleJudgeCache()
 
     public init(
@@ -50,6 +52,8 @@ public struct Detector: Sendable {
         public var alertsQueued = 0
         public var health = HealthCheck.Progress()
         public var fileIntegrity = FileIntegrityJudge.Progress()
+        /// An ingest transaction stayed open past the wait: events after the watermark wait too.
+        public var waitingForOpenIngest = false
 
         public init() {}
 
@@ -66,7 +70,10 @@ public struct Detector: Sendable {
         progress.health = try health.run(session)
         progress.fileIntegrity = try FileIntegrityJudge().run(session)
         let store = DetectorStore(session: session)
-        let horizon = try store.safeHorizon()
+        // An ingest transaction left open (a stuck agent) holds up this pass, not the fleet's ingest.
+        let safe = try store.safeHorizon(wait: openIngestWait)
+        progress.waitingForOpenIngest = safe == nil
+        let horizon = try safe ?? store.watermark()
         var judge = FactJudge(
             terms: TermCache(canonicalization: canonicalization), roles: try judges.judges(session), roleSizes: try store.roleSizes())
         while true {
