@@ -23,10 +23,6 @@ import Testing
         #expect(code(PostgresError(.server, message: "x", sqlState: "23505")) == .rejected)
     }
 
-    @Test func heartbeatStringsAreJSON() {
-        #expect(HeartbeatService.quoted("a\"b\\c\n") == #""a\"b\\c\u000a""#)
-    }
-
     @Test func environmentOverridesTheFileAndDefaultsFillTheRest() throws {
         let configuration = try AgentConfiguration.load(
             filePath: nil, environment: ["HERDWATCH_AGENT_SOURCE": "stdin", "DATABASE_URL": "dbname=x"])

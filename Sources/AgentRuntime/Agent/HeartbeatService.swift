@@ -126,9 +126,9 @@ public struct HeartbeatService: Service {
         let agent = statistics.snapshot
         let shipped = shipperStatistics.snapshot
         var fields: [(String, String)] = [
-            ("version", Self.quoted(HerdwatchVersion.current)),
-            ("config_digest", Self.quoted(agent.configDigest)),
-            ("rules_digest", kernel.rulesDigest.map(Self.quoted) ?? "null"),
+            ("version", JSONString.quoted(HerdwatchVersion.current)),
+            ("config_digest", JSONString.quoted(agent.configDigest)),
+            ("rules_digest", kernel.rulesDigest.map(JSONString.quoted) ?? "null"),
             ("audit_enabled", kernel.enabled.map { "\($0)" } ?? "null"),
             ("audit_pid", kernel.pid.map { "\($0)" } ?? "null"),
             ("kernel_lost", kernel.lost.map { "\($0)" } ?? "null"),
@@ -147,20 +147,6 @@ public struct HeartbeatService: Service {
         ]
         if let reloaded = agent.rulesReloadedAt { fields.append(("rules_reloaded_at", "\(reloaded)")) }
         if stopping { fields.append(("stopping", "true")) }
-        return "{" + fields.map { "\(Self.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    /// A JSON string; the values here are hex digests and version words, but escape anyway.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return "{" + fields.map { "\(JSONString.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 }
