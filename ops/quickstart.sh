@@ -115,7 +115,7 @@ restore_audit_state() {
     flock /run/lock/herdwatch-audit.lock "$ctl" audit set --enabled "$(audit_value enabled)" \
         --backlog-limit "$(audit_value backlog_limit)" --rate-limit "$(audit_value rate_limit)" \
         --backlog-wait-time "$(audit_value backlog_wait_time)" >/dev/null 2>&1 || true
-    say "restored the kernel's audit state (enabled $(audit_value enabled), $(grep -c '^-' "$audit_saved/rules" 2>/dev/null || echo 0) rules)"
+    say "restored the kernel's audit state (enabled $(audit_value enabled), $(grep -c '^-' "$audit_saved/rules" 2>/dev/null || true) rules)"
     audit_saved=""
 }
 

@@ -15,6 +15,26 @@ struct KernelAuditTests {
         #expect(status.backlogLimit > 0)
     }
 
+    /// As the audit daemon the agent turns auditing on (the kernel sends nothing otherwise) and,
+    /// when it found it off, off again when it stops.
+    @Test func theDaemonTurnsAuditingOnAndBackOff() throws {
+        let lock = try AuditLock()
+        defer { withExtendedLifetime(lock) {} }
+        let client = try AuditNetlinkClient()
+        let saved = try client.status()
+        guard saved.pid == 0, saved.enabled == 0 else { return }  // Another daemon, or audit on: nothing to show.
+        defer {
+            if let now = try? client.status(), now.enabled != saved.enabled { try? client.set(AuditStatusChange(enabled: saved.enabled)) }
+            try? client.set(AuditStatusChange(backlogWaitTime: saved.backlogWaitTime))
+        }
+        let source = try NetlinkAuditSource.start(mode: .unicast)
+        let running = try client.status()
+        source.stop()
+        let stopped = try client.status()
+        #expect(running.enabled == 1 && running.pid == UInt32(getpid()))
+        #expect(stopped.enabled == 0 && stopped.pid == 0)
+    }
+
     @Test func rulesAreListedBackAndDeleted() async throws {
         try await KernelAuditSession.run { session in
             try session.add([

@@ -56,6 +56,8 @@ public final class NetlinkAuditSource: Sendable {
     private let client: Mutex<AuditNetlinkClient?>
     private let state: Mutex<Counters>
     private let stopping: Atomic<Bool>
+    /// Auditing was off and this source turned it on (unicast): it turns it off again on stop.
+    private let enabledHere: Atomic<Bool>
     private let thread: Mutex<ReaderThread?>
 
     /// Opens the socket, registers or joins the group, and starts the reader thread.
@@ -69,11 +71,19 @@ public final class NetlinkAuditSource: Sendable {
     public static func start(mode: Mode, bufferLimit: Int = 16_384, backlogWaitTime: UInt32? = 0) throws(AuditNetlinkError) -> NetlinkAuditSource {
         let groups: UInt32 = mode == .multicast ? 1 << (UInt32(AUDIT_NLGRP_READLOG.rawValue) - 1) : 0
         let client = try AuditNetlinkClient(multicastGroups: groups)
+        var enabledHere = false
         if mode == .unicast {
             if let backlogWaitTime { try client.set(AuditStatusChange(backlogWaitTime: backlogWaitTime)) }
             try client.registerAsDaemon()
+            // The audit daemon turns auditing on, as auditd does; with it off the kernel sends
+            // nothing. Turned off again on stop only if it was off (2, locked, is left alone).
+            if try client.status().enabled == 0 {
+                try client.set(AuditStatusChange(enabled: 1))
+                enabledHere = true
+            }
         }
         let source = NetlinkAuditSource(mode: mode, client: client, bufferLimit: bufferLimit)
+        source.enabledHere.store(enabledHere, ordering: .relaxed)
         let descriptor = client.socket.descriptor
         let continuation = source.continuation
         switch ReaderThread.start({ [source] in source.readLoop(descriptor: descriptor, continuation: continuation) }) {
@@ -92,6 +102,7 @@ public final class NetlinkAuditSource: Sendable {
         self.client = Mutex(client)
         self.state = Mutex(Counters())
         self.stopping = Atomic(false)
+        self.enabledHere = Atomic(false)
         self.thread = Mutex(nil)
         (messages, continuation) = AsyncStream.makeStream(of: AuditNetlinkMessage.self, bufferingPolicy: .bufferingOldest(bufferLimit))
         continuation.onTermination = { [weak self] _ in self?.stopping.store(true, ordering: .relaxed) }
@@ -109,7 +120,10 @@ public final class NetlinkAuditSource: Sendable {
         thread.withLock { $0.take() }?.join()
         continuation.finish()
         client.withLock { client in
-            if mode == .unicast { try? client?.unregisterAsDaemon() }
+            if mode == .unicast {
+                if enabledHere.exchange(false, ordering: .relaxed) { try? client?.set(AuditStatusChange(enabled: 0)) }
+                try? client?.unregisterAsDaemon()
+            }
             client = nil
         }
     }
