@@ -11,10 +11,15 @@ public enum AuditEventNormalizer {
     public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
         var b = Builder()
         b.event.recordTypes.reserveCapacity(records.count)
+        // By pointer: Array's subscript getter would copy (retain and release) each record.
         records.withUnsafeBufferPointer { records in
             for i in records.indices { b.add(records[i]) }
         }
-        return b.finish()
+        b.finish()
+        // Move the event out (a copy would retain and release every string and array in it).
+        var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
+        swap(&event, &b.event)
+        return event
     }
 
     struct Builder {
@@ -290,15 +295,19 @@ public enum AuditEventNormalizer {
         }
 
         /// PROCTITLE: the process's argv area, NUL separated (kernel `audit_log_proctitle`, capped at 128 bytes).
+        /// Decoded in a temporary (on the stack for the kernel's 128 bytes): no array per event.
         mutating func setProctitle(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
-            scratch.removeAll(keepingCapacity: true)
-            guard FieldValue.untrusted(v, e, into: &scratch) else { return }
-            while scratch.last == 0 { scratch.removeLast() }
-            for i in scratch.indices where scratch[i] == 0 { scratch[i] = 0x20 }
-            event.process.proctitle = AuditText.make(scratch)
+            event.process.proctitle = withUnsafeTemporaryAllocation(byteCount: max(v.count, 1), alignment: 1) { out in
+                guard var n = FieldValue.untrusted(v, e, to: out.baseAddress!) else { return nil }
+                let p = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                while n > 0, p[n - 1] == 0 { n -= 1 }
+                for i in 0..<n where p[i] == 0 { p[i] = 0x20 }
+                return AuditText.make(UnsafeRawBufferPointer(start: p, count: n))
+            }
         }
 
-        consuming func finish() -> AuditEvent {
+        /// Completes ``event`` in place.
+        mutating func finish() {
             if let archText {
                 let number = syscallNumber ?? -1
                 let name = syscallName ?? arch.flatMap { SyscallTable.name(arch: $0, number: number) }
@@ -316,7 +325,6 @@ public enum AuditEventNormalizer {
             if haveUserMessage { event.userMessage = userMessage }
             event.config = config
             event.kind = kind()
-            return event
         }
 
         func kind() -> AuditEventKind {

@@ -98,9 +98,9 @@ public struct AuditLogDecoder: Sendable {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
         switch AuditRecordParser.parseLogLine(line) {
         case .record(let r):
-            assembler.recordReceived(r, into: &completed)
+            assembler.recordReceived(consume r, into: &completed)
             if completed.isEmpty { return }
-            for e in completed { eventCompleted(e, emit) }
+            for i in completed.indices { eventCompleted(completed[i], emit) }
             completed.removeAll(keepingCapacity: true)
         case .malformed(let reason, let bytes):
             malformed += 1
@@ -142,11 +142,11 @@ public struct AuditLogDecoder: Sendable {
     /// Events the assembler holds that are not complete yet.
     public var eventsInFlight: Int { assembler.eventsInFlight }
 
-    private mutating func eventCompleted(_ e: AuditEventAssembler.Event, _ emit: (Output) -> Void) {
+    private mutating func eventCompleted(_ e: borrowing AuditEventAssembler.Event, _ emit: (Output) -> Void) {
         var event = AuditEventNormalizer.normalize(e.records)
         lineage.eventSeen(&event)
         bindings.eventSeen(&event)
-        emit(.event(event))
+        emit(.event(consume event))
     }
 
     private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {

@@ -95,7 +95,7 @@ public enum AuditRecordParser {
             return nil
         }
         if let ok { return .malformed(reason: ok, bytes: bytes) }
-        return .record(record)
+        return .record(consume record)
     }
 
     /// Splits `key=value` fields from `start` to the end, handling `msg='…'` and the 0x1D separator.
@@ -107,7 +107,8 @@ public enum AuditRecordParser {
             let gs = indexOfGroupSeparator(buf, from: start)
             tokenize(buf, start, gs, .kernel, &sink)
             if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &sink) }
-            fields = Array(UnsafeBufferPointer(rebasing: scratch[0..<sink.count])) + sink.overflow
+            fields = Array(UnsafeBufferPointer(rebasing: scratch[0..<sink.count]))
+            if !sink.overflow.isEmpty { fields += sink.overflow }
         }
     }
 

@@ -24,6 +24,18 @@ enum FieldValue {
         return true
     }
 
+    /// Decodes an untrusted string like ``untrusted(_:_:into:)`` to `out`, which has room for
+    /// `v.count` bytes; returns the decoded length, or nil for `(null)`.
+    @inline(__always)
+    static func untrusted(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding, to out: UnsafeMutableRawPointer) -> Int? {
+        if encoding == .bare {
+            if isNull(v) { return nil }
+            if v.count % 2 == 0, v.count > 0, hexDecode(v, to: out) { return v.count / 2 }
+        }
+        if let base = v.baseAddress { out.copyMemory(from: base, byteCount: v.count) }
+        return v.count
+    }
+
     /// The untrusted string in lossless text form, or nil for `(null)`.
     static func untrustedText(_ v: UnsafeRawBufferPointer, _ encoding: AuditField.Encoding) -> String? {
         if encoding != .bare { return AuditText.make(v) }
@@ -80,12 +92,8 @@ enum FieldValue {
 
     @inline(__always)
     static func hexDigit(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c &- 0x30
-        case 0x41...0x46: return c &- 0x41 &+ 10
-        case 0x61...0x66: return c &- 0x61 &+ 10
-        default: return nil
-        }
+        let d = nibble(c)
+        return d == 0xFF ? nil : d
     }
 
     /// Decimal, optionally negative; nil when not a number.
@@ -119,13 +127,15 @@ enum FieldValue {
 
     /// Hexadecimal without prefix, up to 16 digits.
     static func hex(_ v: UnsafeRawBufferPointer) -> UInt64? {
-        guard !v.isEmpty, v.count <= 16 else { return nil }
+        guard let p = v.baseAddress, !v.isEmpty, v.count <= 16 else { return nil }
         var r: UInt64 = 0
-        for c in v {
-            guard let d = hexDigit(c) else { return nil }
-            r = r << 4 | UInt64(d)
+        var bad: UInt8 = 0
+        for i in 0..<v.count {
+            let d = nibble(p.load(fromByteOffset: i, as: UInt8.self))
+            bad |= d
+            r = r << 4 | UInt64(d & 0xF)
         }
-        return r
+        return bad & 0xF0 == 0 ? r : nil
     }
 
     static func octal(_ v: UnsafeRawBufferPointer) -> UInt32? {

@@ -20,7 +20,10 @@ public struct SocketBindings: Sendable {
 
     /// Remembers a successful `bind`'s address; gives a `listen` without a socket the bound address.
     public mutating func eventSeen(_ event: inout AuditEvent) {
-        guard let pid = event.process.pid, let call = event.syscall, let fd = call.arguments.first else { return }
+        // Kind first: most events are neither, and reading `event.syscall` copies it.
+        guard event.kind == .bind || event.kind == .listen, let pid = event.process.pid,
+            let fd = event.syscall?.arguments.first
+        else { return }
         switch event.kind {
         case .bind:
             if event.success != false, let socket = event.socket { bound[Key(pid: pid, fd: fd)] = socket }

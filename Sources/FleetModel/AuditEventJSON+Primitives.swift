@@ -36,9 +36,11 @@ extension AuditEventJSON {
 
     mutating func stringArray(_ values: [String]) {
         put(UInt8(ascii: "["))
-        for (i, v) in values.enumerated() {
-            if i > 0 { put(UInt8(ascii: ",")) }
-            string(v)
+        values.withUnsafeBufferPointer { values in  // by pointer: no retain of each string
+            for i in values.indices {
+                if i > 0 { put(UInt8(ascii: ",")) }
+                string(values[i])
+            }
         }
         put(UInt8(ascii: "]"))
     }

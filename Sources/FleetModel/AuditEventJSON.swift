@@ -217,9 +217,11 @@ public struct AuditEventJSON {
     mutating func writePaths(_ paths: [AuditPath]) {
         guard !paths.isEmpty else { return }
         raw(",\"paths\":[")
-        for (i, p) in paths.enumerated() {
-            if i > 0 { raw(",") }
-            writePath(p)
+        paths.withUnsafeBufferPointer { paths in  // by pointer: no copy of each path
+            for i in paths.indices {
+                if i > 0 { raw(",") }
+                writePath(paths[i])
+            }
         }
         raw("]")
     }

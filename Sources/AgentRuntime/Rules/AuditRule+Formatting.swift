@@ -1,3 +1,5 @@
+import AuditCore
+
 /// auditctl(8) text for a rule, as `auditctl -l` prints it.
 extension AuditRule {
     /// The rule in auditctl syntax: `-w PATH -p PERMS [-k KEY]` for a watch, otherwise
@@ -24,7 +26,9 @@ extension AuditRule {
             parts += ["-S", "all"]
         } else if !syscalls.isEmpty {
             let table = machine.syscallTable(arch: arch)
-            parts += ["-S", syscalls.map { table?.name(of: $0) ?? String($0) }.joined(separator: ",")]
+            parts += ["-S", syscalls.map { number in
+                table.flatMap { SyscallTable.name(arch: $0, number: Int(number)) } ?? String(number)
+            }.joined(separator: ",")]
         }
         for (index, field) in fields.enumerated() where index != archIndex {
             parts += ["-F", "\(field.kind.name)\(field.comparison.symbol)\(format(field))"]

@@ -1,3 +1,5 @@
+import AuditCore
+
 /// One line of an audit rules file: add a rule, or delete every rule (`-D`).
 public enum AuditRuleCommand: Sendable, Hashable {
     case add(AuditRule)
@@ -134,7 +136,9 @@ public struct AuditRuleParser: Sendable {
             var numbers: Set<UInt32> = []
             for name in syscallNames {
                 if name == "all" { rule.allSyscalls = true; continue }
-                guard let number = table.number(of: name) ?? UInt32(name), Int(number) < AuditRule.maximumSyscall else {
+                guard let number = SyscallTable.number(arch: table, name: name).map(UInt32.init) ?? UInt32(name),
+                    Int(number) < AuditRule.maximumSyscall
+                else {
                     throw fail(.unknownSyscall, "unknown syscall '\(name)' for \(arch.map { AuditField.formatValue(.number($0), kind: .arch, machine: machine) } ?? machine.rawValue)")
                 }
                 numbers.insert(number)
