@@ -11,7 +11,11 @@ import Testing
         let writer = try AppendingWriter(path)
         writer.write(lines: records(0..<3))
         writer.write("type=EOE msg=audit(1700000000.0")
-        let source = try LogFileAuditSource.start(.testing(path), resumingFrom: nil)
+        // Long enough that a loaded machine cannot make the partial line time out meanwhile:
+        // this test is about completing it, deliversAPartialLineAfterTheTimeout about the timeout.
+        var configuration = LogFileAuditSource.Configuration.testing(path)
+        configuration.partialLineTimeout = .seconds(600)
+        let source = try LogFileAuditSource.start(configuration, resumingFrom: nil)
         defer { source.stop() }
         let collector = Collector.draining(source)
         await collector.waitForLines(3)
