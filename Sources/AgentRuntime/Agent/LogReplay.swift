@@ -106,7 +106,13 @@ public struct LogReplay: Sendable {
         func finishInFlight() async throws -> Bool {
             guard let shipping = inFlight else { return true }
             inFlight = nil
-            let (outcome, open) = try await shipping.task.value
+            // The batch runs in a task of its own, which cancelling this one must reach (a
+            // retry's sleep, a reconnect).
+            let (outcome, open) = try await withTaskCancellationHandler {
+                try await shipping.task.value
+            } onCancel: {
+                shipping.task.cancel()
+            }
             connection = open
             if outcome.refused {
                 summary.refusedHost = shipping.host
