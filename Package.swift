@@ -59,6 +59,8 @@ let package = Package(
 
         // Kernel audit netlink.
         .target(name: "CLinuxAudit"),
+        // glibc mallopt(3), for the long-running agent's heap settings.
+        .target(name: "CMalloc"),
 
         // Runtimes: I/O and services.
         .target(
@@ -87,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "AgentMain",
             dependencies: [
-                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings", "Storage", "LibPQ", "LoggingSetup",
+                "AgentRuntime", "AuditCore", "FileIntegrity", "FleetModel", "Settings", "Storage", "LibPQ", "LoggingSetup", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -74,6 +74,7 @@ extension AgentCommand {
 
 /// Loads the configuration and runs the agent until SIGTERM or the end of its input.
 func runAgent(configPath: String, environment: [String: String]) async throws {
+    HeapTuning.limitForLongRunningAgent()
     let configuration: AgentConfiguration
     do {
         configuration = try AgentConfiguration.load(filePath: configPath, environment: environment)

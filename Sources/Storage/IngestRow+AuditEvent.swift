@@ -52,7 +52,48 @@ extension IngestRow {
     }
 
     /// Appends the row in COPY text form, in the column order `EventIngest` copies.
+    ///
+    /// Writes each typed value straight into `buffer` (no `String` per number or timestamp);
+    /// the bytes equal `CopyText.appendRow(fields, …)` but for the timestamp's form
+    /// (`2026-11-21 19:04:02.123456+00` here, RFC 3339 there: the same `timestamptz`).
     public func appendCopyText(to buffer: inout [UInt8]) {
-        CopyText.appendRow(fields, to: &buffer)
+        let tab = UInt8(ascii: "\t")
+        func text(_ value: String?) {
+            if let value { CopyText.appendEscaped(value, to: &buffer) } else { CopyText.appendNull(to: &buffer) }
+            buffer.append(tab)
+        }
+        func integer(_ value: (some BinaryInteger)?) {
+            if let value { CopyText.appendInteger(value, to: &buffer) } else { CopyText.appendNull(to: &buffer) }
+            buffer.append(tab)
+        }
+        text(bootID)
+        CopyText.appendTimestamp(microseconds: eventTime.microsecondsSinceEpoch, to: &buffer)
+        buffer.append(tab)
+        integer(serial)
+        text(kind)
+        text(syscall)
+        if let success { buffer.append(success ? UInt8(ascii: "t") : UInt8(ascii: "f")) } else { CopyText.appendNull(to: &buffer) }
+        buffer.append(tab)
+        integer(exitCode)
+        integer(pid)
+        integer(ppid)
+        integer(uid)
+        integer(euid)
+        integer(auid)
+        integer(sessionID)
+        text(exe)
+        text(parentExe)
+        text(comm)
+        if let argv { CopyText.appendArray(argv, to: &buffer) } else { CopyText.appendNull(to: &buffer) }
+        buffer.append(tab)
+        text(cwd)
+        text(address)
+        integer(port)
+        text(path)
+        text(ruleKey)
+        text(account)
+        text(result)
+        if let detail { CopyText.appendEscaped(detail, to: &buffer) } else { CopyText.appendNull(to: &buffer) }
+        buffer.append(UInt8(ascii: "\n"))
     }
 }

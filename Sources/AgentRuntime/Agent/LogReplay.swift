@@ -98,22 +98,44 @@ public struct LogReplay: Sendable {
             if encoders[name]!.eventCount == UInt32(batchEvents) { full.append(name) }
         }
 
+        // One batch is in flight on the connection's thread while the next is decoded and
+        // encoded here, so the two cores overlap the agent's work with the server's.
+        var inFlight: (host: String, events: UInt32, task: Task<(EventIngest.Outcome, Connection), any Error>)?
+
+        /// Waits for the batch in flight; false when the database refused its host.
+        func finishInFlight() async throws -> Bool {
+            guard let shipping = inFlight else { return true }
+            inFlight = nil
+            // The batch runs in a task of its own, which cancelling this one must reach (a
+            // retry's sleep, a reconnect).
+            let (outcome, open) = try await withTaskCancellationHandler {
+                try await shipping.task.value
+            } onCancel: {
+                shipping.task.cancel()
+            }
+            connection = open
+            if outcome.refused {
+                summary.refusedHost = shipping.host
+                return false
+            }
+            summary.events += Int(shipping.events)
+            summary.stored += outcome.stored
+            summary.duplicates += outcome.duplicates
+            summary.malformed = decoder.statistics.malformed
+            progress(summary)
+            return true
+        }
+
         func ship(_ name: String) async throws -> Bool {
             guard var encoder = encoders[name], encoder.eventCount > 0 else { return true }
             let (payload, count) = encoder.take()
             summary.futureEvents += encoder.futureEvents
             encoder = EventBatchEncoder(bootID: nil, futureSkewMilliseconds: skew)
             encoders[name] = encoder
-            let outcome = try await ingest(payload, host: name, connection: &connection)
-            if outcome.refused {
-                summary.refusedHost = name
-                return false
-            }
-            summary.events += Int(count)
-            summary.stored += outcome.stored
-            summary.duplicates += outcome.duplicates
-            summary.malformed = decoder.statistics.malformed
-            progress(summary)
+            guard try await finishInFlight() else { return false }
+            let open = connection
+            connection = nil
+            inFlight = (name, count, Task { try await ingest(payload, host: name, connection: open) })
             return true
         }
 
@@ -132,21 +154,30 @@ public struct LogReplay: Sendable {
         for name in encoders.keys.sorted() {
             if try await !ship(name) { return summary }
         }
+        if try await !finishInFlight() { return summary }
         summary.malformed = decoder.statistics.malformed
         return summary
     }
 
     /// One batch through ``EventIngest``, reconnecting and retrying on transient failures.
-    private func ingest(_ payload: [UInt8], host: String, connection: inout Connection?) async throws -> EventIngest.Outcome {
+    /// - Parameter connection: the open connection, if any.
+    /// - Returns: the outcome and the connection to use for the next batch.
+    private func ingest(_ payload: [UInt8], host: String, connection: Connection?) async throws -> (EventIngest.Outcome, Connection) {
+        var connection = connection
         var attempt = 0
         while true {
             do {
-                if connection == nil {
-                    connection = try await Connection.connect(conninfo: conninfo, applicationName: "herdwatch-agent replay")
+                let open: Connection
+                if let connection {
+                    open = connection
+                } else {
+                    open = try await Connection.connect(conninfo: conninfo, applicationName: "herdwatch-agent replay")
+                    connection = open
                 }
-                return try await connection!.withSession { session in
+                let outcome = try await open.withSession { session in
                     try EventIngest.ingest(encodedRows: payload, hostname: host, machineID: nil, session: session)
                 }
+                return (outcome, open)
             } catch {
                 connection = nil
                 let sinkError = PostgresBatchSink.sinkError(error, operation: "ingest")
