@@ -28,7 +28,7 @@ public enum FindingText {
             "finding \(text(doc["id"])): \(text(doc["kind"])) \(text(doc["subject"]))",
             "  role:       \(text(doc["role"]))   status: \(text(doc["status"]))   severity: \(text(severity["score"])) \(text(severity["label"]))",
             "  hosts:      on \(text(prevalence["hosts"])) of \(text(prevalence["role_hosts"])) hosts of the role: \(hosts.joined(separator: ", "))",
-            "  seen:       \(text(doc["event_count"])) events, \(text(doc["first_seen"])) to \(text(doc["last_seen"]))",
+            "  seen:       \(text(doc["event_count"])) event\((doc["event_count"] as? Int) == 1 ? "" : "s"), \(text(doc["first_seen"])) to \(text(doc["last_seen"]))",
             "  baseline:   \(text(doc["baseline_version"]))",
         ]
         if let facts = doc["facts"] as? [String: Any], !facts.isEmpty,
