@@ -63,9 +63,12 @@ public struct DetectorService: Service {
     }
 
     static func log(_ p: Detector.Progress, _ logger: Logger) {
-        let found = p.findingsCreated + p.findingsJoined + p.findingsReopened
+        let found = p.findingsCreated + p.findingsJoined + p.findingsReopened + p.fileIntegrity.findingsCreated
         guard p.chunks > 0 || found > 0 || p.health != HealthCheck.Progress() else { return }
-        logger.info(
+        // A pass that changed no finding is routine: debug, or the log says nothing else.
+        let level: Logger.Level = found > 0 || p.health != HealthCheck.Progress() || p.waitingForOpenIngest ? .info : .debug
+        logger.log(
+            level: level,
             "detector pass",
             metadata: [
                 "events.judged": "\(p.judgedEvents)", "events.history": "\(p.historyEvents)", "through_seq": "\(p.throughSeq)",
