@@ -70,6 +70,9 @@ public struct ObservationStore {
     /// and the lock holders second cannot miss one. Their transaction ids are then polled until
     /// they are gone, without taking a lock, so a stuck agent transaction holds up this reader
     /// (which returns nil after `wait`, to try again later), never the fleet's ingest.
+    /// pg_locks spans the cluster and relation oids repeat across databases made from one
+    /// template, so only this database's locks count: a writer in another database (another
+    /// shard, another test) must not hold this one up.
     /// Runs outside a transaction.
     public func safeHorizon(wait: Duration = .seconds(5)) throws -> Int64? {
         let last = try session.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM herdwatch.events_ingest_seq")
@@ -80,6 +83,7 @@ public struct ObservationStore {
             FROM pg_locks w
             JOIN pg_locks x ON x.pid = w.pid AND x.locktype = 'transactionid' AND x.mode = 'ExclusiveLock' AND x.granted
             WHERE w.locktype = 'relation' AND w.mode = 'RowExclusiveLock' AND w.granted AND w.pid <> pg_backend_pid()
+              AND w.database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND w.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'herdwatch'::regnamespace
                                    AND (c.relname = 'events' OR c.relname LIKE 'events\\_%'))
             """
