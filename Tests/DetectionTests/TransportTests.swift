@@ -1,3 +1,4 @@
+import Baselining
 import FleetFixture
 import LibPQ
 import PostgresFixture
@@ -31,7 +32,11 @@ struct TransportTests {
                 try SyntheticEvents.ship([
                     SyntheticEvents.connect("10.0.0.2", port: 53, exe: Self.resolved, day: day, serial: 2_003),
                 ], host: "web-02", session)
-                _ = try TrainedRole.detector.runOnce(session)
+                // Its own detector: the shared one caches role judges by baseline id, and parallel
+                // tests' "web" baseline 1 (execs only) would stand in for this one.
+                let detector = Detector(
+                    canonicalization: try TermCanonicalization(), health: HealthCheck(silenceThreshold: .seconds(365 * 86_400)))
+                _ = try detector.runOnce(session)
                 let findings = try FindingRow.all(session)
                 #expect(findings.map(\.description) == ["connect 10.0.0.2:53/tcp \(Self.resolved) on web-01,web-02 [open]"])
             }
