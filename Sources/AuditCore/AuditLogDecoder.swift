@@ -9,7 +9,7 @@ import FleetModel
 ///
 /// Splits lines (newline-terminated, `\r\n` tolerated), parses records
 /// (``AuditRecordParser``), assembles events (``AuditEventAssembler``), normalizes them
-/// (``AuditEventNormalizer``) and applies ``ProcessLineage`` and ``SocketBindings``.
+/// (``AuditEventNormalizer``) and applies ``ProcessLineage``, ``SocketTypes`` and ``SocketBindings``.
 /// Feed it chunks of any size; it keeps at most one partial line (capped at
 /// ``AuditRecordParser/maximumRecordLength``) plus the assembler's bounded in-flight events.
 ///
@@ -40,6 +40,7 @@ public struct AuditLogDecoder: Sendable {
 
     public private(set) var assembler: AuditEventAssembler
     public var lineage = ProcessLineage()
+    public var socketTypes = SocketTypes()
     public var bindings = SocketBindings()
     private var pending: [UInt8] = []
     private var skippingLongLine = false
@@ -145,6 +146,7 @@ public struct AuditLogDecoder: Sendable {
     private mutating func eventCompleted(_ e: borrowing AuditEventAssembler.Event, _ emit: (Output) -> Void) {
         var event = AuditEventNormalizer.normalize(e.records)
         lineage.eventSeen(&event)
+        socketTypes.eventSeen(&event)  // before bindings, so a bind's remembered address has its proto
         bindings.eventSeen(&event)
         emit(.event(consume event))
     }

@@ -34,6 +34,12 @@ public struct BoundedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Every entry, least recently used first (old generation, then young): inserting them in
+    /// this order into an empty map of the same capacity rebuilds the same recency.
+    public var entries: [(key: Key, value: Value)] {
+        old.map { ($0.key, $0.value) } + young.map { ($0.key, $0.value) }
+    }
+
     /// The value without refreshing it.
     public func peek(_ key: Key) -> Value? { young[key] ?? old[key] }
 

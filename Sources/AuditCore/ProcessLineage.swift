@@ -28,6 +28,12 @@ public struct ProcessLineage: Sendable {
         }
     }
 
+    /// How many pids the table holds at most.
+    public var capacity: Int { executables.capacity }
+
+    /// How many pids the table holds.
+    public var count: Int { executables.count }
+
     /// The executable last seen for `pid`.
     public mutating func executable(of pid: Int32) -> String? { executables[pid] }
 }

@@ -203,13 +203,24 @@ public struct AuditSocketAddress: Sendable, Hashable {
     public var path: String?
     /// AF_NETLINK port id (`nl_pid`).
     public var netlinkPid: UInt32?
+    /// Transport of an `inet`/`inet6` socket, `tcp` or `udp`, nil when unknown.
+    ///
+    /// SOCKADDR does not say it: the agent learns it from the audited `socket(2)` call that
+    /// created the fd (AuditCore `SocketTypes`), or from `/proc/net/{tcp,udp}` for a listening
+    /// snapshot. Nil when that call was not seen (the process started before the agent, the fd
+    /// was inherited across fork, or the rule is not loaded); learning then treats it as `tcp`.
+    public var proto: String?
 
-    public init(family: String, address: String? = nil, port: UInt16? = nil, path: String? = nil, netlinkPid: UInt32? = nil) {
+    public init(
+        family: String, address: String? = nil, port: UInt16? = nil, path: String? = nil, netlinkPid: UInt32? = nil,
+        proto: String? = nil
+    ) {
         self.family = family
         self.address = address
         self.port = port
         self.path = path
         self.netlinkPid = netlinkPid
+        self.proto = proto
     }
 }
 

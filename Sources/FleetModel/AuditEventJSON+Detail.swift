@@ -1,8 +1,8 @@
 extension AuditEventJSON {
     /// Appends, as one JSON object without a newline, the parts of `event` that the stored
     /// events table has no typed column for: record types, node, the syscall's arch, number and
-    /// arguments, proctitle and tty, gid and user names, paths, the socket's family, path and
-    /// netlink pid, all rule keys, the user message's op, exe, addr, hostname and terminal, and
+    /// arguments, proctitle and tty, gid and user names, paths, the socket's family, path,
+    /// netlink pid and protocol, all rule keys, the user message's op, exe, addr, hostname and terminal, and
     /// the whole `config` object of a `CONFIG_CHANGE` event.
     ///
     /// Keys and nesting are those of ``write(_:)``, so the full event is the typed columns

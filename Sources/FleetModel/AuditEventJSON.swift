@@ -7,7 +7,7 @@
 ///  "syscall":{"arch":"x86_64","number":59,"name":"execve","exit":0,"args":[…]},
 ///  "process":{"pid":13393,"ppid":12041,"comm":"grep","exe":"/usr/bin/grep","argv":["grep","x"],…},
 ///  "user":{"uid":1000,"auid":1000,…},"paths":[{"name":"/usr/bin/grep","inode":…,"mode":"0100755",…}],
-///  "socket":{"family":"inet","address":"169.254.169.254","port":80},"keys":["user_commands"],
+///  "socket":{"family":"inet","address":"169.254.169.254","port":80,"proto":"tcp"},"keys":["user_commands"],
 ///  "user_message":{"op":"login","acct":"root","res":"success",…},
 ///  "config":{"op":"set","setting":"audit_enabled","value":"0","old":"1"}}
 /// ```
@@ -237,6 +237,7 @@ public struct AuditEventJSON {
         }
         if let v = s.path { key("path"); string(v) }
         if let v = s.netlinkPid { key("netlink_pid"); int(Int64(v)) }
+        if let v = s.proto { key("proto"); string(v) }
         raw("}")
     }
 

@@ -46,6 +46,10 @@ enum AuditEvent: Sendable {
     /// connect (42), bind (49), listen (50), accept4 (288): SYSCALL, SOCKADDR (when an address
     /// is passed), PROCTITLE.
     case socketCall(syscall: Int, SimulatedProcess, address: SocketAddress?, exit: Int)
+    /// socket(2) (41) of an AF_INET or AF_INET6 socket, stream or datagram, returning the fd the process's
+    /// socket calls use: SYSCALL, PROCTITLE. Lets the agent tell UDP from TCP (ops/audit.rules
+    /// `herdwatch-socket`).
+    case socketCreated(SimulatedProcess, datagram: Bool, ipv6: Bool = false)
     /// A PAM or sshd user-space message (`USER_AUTH`, `USER_LOGIN`…): one record whose `msg='…'`
     /// holds the sender's fields.
     case userMessage(type: String, pid: Int, auid: Int, session: Int, message: String)

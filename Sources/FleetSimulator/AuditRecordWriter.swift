@@ -43,6 +43,7 @@ struct AuditRecordWriter {
         switch event {
         case .execve(let process, _): return process.uid == 0 ? 7 : 6
         case .socketCall(_, _, let address, _): return address == nil ? 2 : 3
+        case .socketCreated: return 2
         case .userMessage, .daemon: return 1
         case .login: return 3
         case .configChange(_, _, let ruleChange): return ruleChange ? 4 : 3
@@ -75,6 +76,14 @@ struct AuditRecordWriter {
                 syscallRecord(process, syscall: syscall, success: exit >= 0, exit: exit, items: 0, key: "\"net\"", time, serial)
             case (1, .some(let address)): sockaddrRecord(address, time, serial)
             default: proctitleRecord(process.argv, time, serial)
+            }
+        case .socketCreated(let process, let datagram, let ipv6):
+            if index == 0 {
+                syscallRecord(
+                    process, syscall: 41, success: true, exit: Self.socketFD(process), items: 0, key: "\"herdwatch-socket\"", time, serial,
+                    arguments: (ipv6 ? "a" : "2", datagram ? "80802" : "80801", "0"))
+            } else {
+                proctitleRecord(process.argv, time, serial)
             }
         case .userMessage(let type, let pid, let auid, let session, let message):
             header(type, time, serial)
@@ -114,16 +123,20 @@ struct AuditRecordWriter {
 
     // MARK: Records
 
+    /// The one socket fd a simulated process uses for all its socket calls.
+    static func socketFD(_ p: SimulatedProcess) -> Int { 3 + p.pid % 13 }
+
     private mutating func syscallRecord(
         _ p: SimulatedProcess, syscall: Int, success: Bool, exit: Int, items: Int, key: String,
-        _ time: Int64, _ serial: Int
+        _ time: Int64, _ serial: Int, arguments: (String, String, String)? = nil
     ) {
         header("SYSCALL", time, serial)
         // Socket calls take a file descriptor first; listen's second argument is the backlog.
         let isSocketCall = [42, 43, 44, 49, 50, 288].contains(syscall)
-        let a0 = isSocketCall ? String(3 + p.pid % 13, radix: 16) : pointer(p.pid &* 7919 &+ syscall)
-        let a1 = syscall == 50 ? "1ff" : pointer(p.pid &* 104_729 &+ serial)
-        let a2 = syscall == 42 || syscall == 49 ? "10" : syscall == 50 ? "0" : pointer(p.ppid &+ serial)
+        var a0 = isSocketCall ? String(Self.socketFD(p), radix: 16) : pointer(p.pid &* 7919 &+ syscall)
+        var a1 = syscall == 50 ? "1ff" : pointer(p.pid &* 104_729 &+ serial)
+        var a2 = syscall == 42 || syscall == 49 ? "10" : syscall == 50 ? "0" : pointer(p.ppid &+ serial)
+        if let arguments { (a0, a1, a2) = arguments }
         append(" arch=c000003e syscall=\(syscall) success=\(success ? "yes" : "no") exit=\(exit) a0=\(a0) a1=\(a1) a2=\(a2) a3=0 items=\(items)")
         append(" ppid=\(p.ppid) pid=\(p.pid) auid=\(p.auid) uid=\(p.uid) gid=\(p.gid) euid=\(p.uid) suid=\(p.uid) fsuid=\(p.uid) egid=\(p.gid) sgid=\(p.gid) fsgid=\(p.gid) tty=\(p.tty) ses=\(p.session) comm=")
         untrusted(p.comm)
@@ -141,7 +154,7 @@ struct AuditRecordWriter {
     }
 
     private static let syscallNames: [Int: String] = [
-        1: "write", 42: "connect", 43: "accept", 44: "sendto", 49: "bind", 50: "listen", 59: "execve", 288: "accept4",
+        1: "write", 41: "socket", 42: "connect", 43: "accept", 44: "sendto", 49: "bind", 50: "listen", 59: "execve", 288: "accept4",
     ]
 
     private mutating func execveRecord(_ argv: [String], _ time: Int64, _ serial: Int) {

@@ -131,6 +131,11 @@ extension HostGenerator {
             add(t, .execve(process, path: daemon.path))
             t += rng.int64(in: 20...300)
             for listen in daemon.listens {
+                // Every socket made here is announced, so a later socket() on the same fd (one fd
+                // per simulated process) is never mistaken for this one's transport.
+                var ipv6 = false
+                if case .inet6 = listen.address { ipv6 = true }
+                add(t, .socketCreated(process, datagram: !listen.tcp, ipv6: ipv6))
                 add(t, .socketCall(syscall: 49, process, address: listen.address, exit: 0))
                 if listen.tcp {
                     add(t + 1, .socketCall(syscall: 50, process, address: nil, exit: 0))
@@ -176,10 +181,13 @@ extension HostGenerator {
     private mutating func flow(_ flow: FlowSpec, at time: Int64) {
         guard let process = workerProcess(of: flow.daemon, fromWorkers: flow.fromWorkers) else { return }
         let address = resolve(flow.destination)
+        if flow.udp { add(time, .socketCreated(process, datagram: true)) }
         add(time, .socketCall(syscall: 42, process, address: .inet(address, port: flow.port), exit: 0))
         if flow.fromWorkers, rng.chance(0.04), let other = workerProcess(of: flow.daemon, fromWorkers: true) {
             // A second worker connecting at the same moment: the kernel may interleave the two.
-            add(time + rng.int64(in: 0...3), .socketCall(syscall: 42, other, address: .inet(resolve(flow.destination), port: flow.port), exit: 0))
+            let at = time + rng.int64(in: 0...3)
+            if flow.udp { add(at, .socketCreated(other, datagram: true)) }
+            add(at, .socketCall(syscall: 42, other, address: .inet(resolve(flow.destination), port: flow.port), exit: 0))
         }
     }
 

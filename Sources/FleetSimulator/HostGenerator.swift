@@ -110,7 +110,7 @@ struct HostGenerator {
             pending.removeAll { event in
                 guard event.time > removed + 2 else { return false }
                 switch event.event {
-                case .execve, .socketCall: return true
+                case .execve, .socketCall, .socketCreated: return true
                 default: return false
                 }
             }
@@ -148,7 +148,7 @@ struct HostGenerator {
 
     private func isKernelMultiRecord(_ event: AuditEvent) -> Bool {
         switch event {
-        case .execve, .socketCall: return true
+        case .execve, .socketCall, .socketCreated: return true
         default: return false
         }
     }

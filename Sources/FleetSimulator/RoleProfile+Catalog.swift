@@ -27,8 +27,8 @@ extension RoleProfile {
     ]
 
     static let commonFlows: [FlowSpec] = [
-        FlowSpec(daemon: "systemd-resolved", destination: .address("10.0.0.2"), port: 53, perHour: 6, fromWorkers: false),
-        FlowSpec(daemon: "chrony", destination: .address("169.254.169.123"), port: 123, perHour: 3.5, fromWorkers: false),
+        FlowSpec(daemon: "systemd-resolved", destination: .address("10.0.0.2"), port: 53, perHour: 6, fromWorkers: false, udp: true),
+        FlowSpec(daemon: "chrony", destination: .address("169.254.169.123"), port: 123, perHour: 3.5, fromWorkers: false, udp: true),
     ]
 
     static let commonJobs: [JobSpec] = [

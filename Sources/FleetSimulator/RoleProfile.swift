@@ -42,6 +42,8 @@ struct FlowSpec: Sendable {
     var port: Int
     var perHour: Double
     var fromWorkers: Bool = true
+    /// A datagram flow (DNS, NTP): each connect follows its own socket(SOCK_DGRAM).
+    var udp: Bool = false
 }
 
 /// One program in a job's process tree: executed by its parent, then runs its children in order.

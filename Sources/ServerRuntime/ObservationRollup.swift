@@ -96,14 +96,21 @@ struct TermCache {
 
     mutating func terms(of fact: ObservationStore.RawFact) -> [Term] {
         terms(kind: fact.kind, exe: fact.exe, parentExe: fact.parentExe, address: fact.address, port: fact.port,
-              socketPath: fact.socketPath, account: fact.account)
+              socketPath: fact.socketPath, proto: fact.proto, account: fact.account)
     }
 
     /// The terms of one event's raw facts: the same for learning (the rollup) and detection.
+    ///
+    /// `proto` is the agent's `socket.proto`: connect and listen terms end in `/udp` only when
+    /// it says `udp`, and in `/tcp` otherwise. Unknown stays `/tcp` because that is what every
+    /// term was before agents reported the transport, so existing baselines keep matching; and
+    /// any other text a host sends cannot make a term of its own.
     mutating func terms(
-        kind: String, exe rawExe: String?, parentExe: String?, address: String?, port: Int?, socketPath: String?, account: String?
+        kind: String, exe rawExe: String?, parentExe: String?, address: String?, port: Int?, socketPath: String?,
+        proto rawProto: String?, account: String?
     ) -> [Term] {
         let exe = rawExe.map { path($0) }
+        let proto = rawProto == "udp" ? "udp" : "tcp"
         switch kind {
         case "exec":
             guard let exe else { return [] }
@@ -113,7 +120,7 @@ struct TermCache {
         case "connect":
             if let address {
                 // Paths are already canonical: pass them through the cache-free builder unchanged.
-                var term = canonicalization.connect(address: address, port: port, exe: nil)
+                var term = canonicalization.connect(address: address, port: port, proto: proto, exe: nil)
                 if let exe { term.value += " " + exe }
                 return [term]
             }
@@ -123,7 +130,7 @@ struct TermCache {
             return []
         case "listen":
             guard let port else { return [] }
-            return [Term(.listen, "\(port)/tcp" + (exe.map { " " + $0 } ?? ""))]
+            return [Term(.listen, "\(port)/\(proto)" + (exe.map { " " + $0 } ?? ""))]
         case "login":
             guard let account else { return [] }
             return [canonicalization.login(user: account, source: address)]

@@ -24,6 +24,8 @@ public struct DetectorStore {
         public var address: String?
         public var port: Int?
         public var socketPath: String?
+        /// Connects and listens: `detail.socket.proto` (see ``ObservationStore/RawFact/proto``).
+        public var proto: String?
         public var account: String?
         /// Audit configuration changes: `detail.config`'s op, setting and value, and whether the
         /// agent marked the change as its own rule reload.
@@ -151,7 +153,8 @@ public struct DetectorStore {
                             AND e.event_time < (b.end_day::timestamp AT TIME ZONE 'UTC')
                             AND CASE WHEN b.observed_through_seq IS NOT NULL THEN e.ingest_seq <= b.observed_through_seq
                                      ELSE e.stored_at < b.created_at END, false) AS history,
-                   count(*), min(e.event_time), max(e.event_time), min(e.ingest_seq), max(e.ingest_seq)
+                   count(*), min(e.event_time), max(e.event_time), min(e.ingest_seq), max(e.ingest_seq),
+                   CASE WHEN e.kind IN ('connect', 'listen') THEN e.detail -> 'socket' ->> 'proto' END
             FROM herdwatch.events e
             JOIN herdwatch.hosts h ON h.id = e.host_id
             LEFT JOIN herdwatch.baselines b ON b.role = h.role AND b.active
@@ -162,13 +165,14 @@ public struct DetectorStore {
                    OR (e.kind = 'login' AND e.result = 'success' AND (e.account IS NOT NULL OR e.auid IS NOT NULL))
                    OR (e.kind = 'audit_config' AND e.detail ? 'config')
                    OR (e.kind = 'authentication' AND e.success = false AND e.address IS NOT NULL))
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 21
             """, parameters)
         return try result.rows.map { r in
             Fact(
                 role: try r.decode(at: 0), kind: try r.decode(at: 1), hostID: try r.decode(at: 2), exe: try r.decode(at: 3),
                 parentExe: try r.decode(at: 4), address: try r.decode(at: 5), port: try r.decode(at: 6),
-                socketPath: try r.decode(at: 7), account: try r.decode(at: 8), configOp: try r.decode(at: 9),
+                socketPath: try r.decode(at: 7), proto: try r.decode(at: 20), account: try r.decode(at: 8),
+                configOp: try r.decode(at: 9),
                 configSetting: try r.decode(at: 10), configValue: try r.decode(at: 11), byAgent: try r.decode(at: 12),
                 root: try r.decode(at: 13), history: try r.decode(at: 14), count: try r.decode(at: 15),
                 firstSeen: try r.decode(at: 16), lastSeen: try r.decode(at: 17), firstSeq: try r.decode(at: 18),

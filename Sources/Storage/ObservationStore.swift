@@ -28,6 +28,9 @@ public struct ObservationStore {
         public var port: Int?
         /// AF_UNIX socket path for connects.
         public var socketPath: String?
+        /// Connects and listens: the event's `detail.socket.proto` as the agent wrote it
+        /// (`tcp`, `udp`), nil when the agent did not know it. Attacker-controlled text.
+        public var proto: String?
         public var account: String?
         public var count: Int64
         /// Timestamps in the session's text form, passed back unchanged by ``merge(_:)``.
@@ -67,6 +70,9 @@ public struct ObservationStore {
     /// and the lock holders second cannot miss one. Their transaction ids are then polled until
     /// they are gone, without taking a lock, so a stuck agent transaction holds up this reader
     /// (which returns nil after `wait`, to try again later), never the fleet's ingest.
+    /// pg_locks spans the cluster and relation oids repeat across databases made from one
+    /// template, so only this database's locks count: a writer in another database (another
+    /// shard, another test) must not hold this one up.
     /// Runs outside a transaction.
     public func safeHorizon(wait: Duration = .seconds(5)) throws -> Int64? {
         let last = try session.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM herdwatch.events_ingest_seq")
@@ -77,6 +83,7 @@ public struct ObservationStore {
             FROM pg_locks w
             JOIN pg_locks x ON x.pid = w.pid AND x.locktype = 'transactionid' AND x.mode = 'ExclusiveLock' AND x.granted
             WHERE w.locktype = 'relation' AND w.mode = 'RowExclusiveLock' AND w.granted AND w.pid <> pg_backend_pid()
+              AND w.database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND w.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'herdwatch'::regnamespace
                                    AND (c.relname = 'events' OR c.relname LIKE 'events\\_%'))
             """
@@ -130,7 +137,8 @@ public struct ObservationStore {
                    -- an unset auid is stored as NULL.
                    CASE WHEN e.kind = 'login'
                         THEN coalesce(e.account, e.detail -> 'user' ->> 'auid_name', 'auid:' || e.auid::text) END AS account,
-                   count(*) AS n, min(e.event_time)::text AS first_seen, max(e.event_time)::text AS last_seen
+                   count(*) AS n, min(e.event_time)::text AS first_seen, max(e.event_time)::text AS last_seen,
+                   CASE WHEN e.kind IN ('connect', 'listen') THEN e.detail -> 'socket' ->> 'proto' END AS proto
             FROM herdwatch.events e
             JOIN herdwatch.hosts h ON h.id = e.host_id AND h.role IS NOT NULL
             WHERE \(condition)
@@ -140,7 +148,7 @@ public struct ObservationStore {
                    OR (e.kind = 'login' AND e.result = 'success'
                        AND (e.account IS NOT NULL OR e.auid IS NOT NULL)
                        AND e.detail -> 'records' ? 'USER_LOGIN'))
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14
             """, parameters)
         return try result.rows.map { row in
             RawFact(
@@ -148,7 +156,8 @@ public struct ObservationStore {
                 hostID: try row.decode(Int64.self, at: 2), day: try row.decode(String.self, at: 3),
                 exe: try row.decode(String?.self, at: 4), parentExe: try row.decode(String?.self, at: 5),
                 address: try row.decode(String?.self, at: 6), port: try row.decode(Int?.self, at: 7),
-                socketPath: try row.decode(String?.self, at: 8), account: try row.decode(String?.self, at: 9),
+                socketPath: try row.decode(String?.self, at: 8), proto: try row.decode(String?.self, at: 13),
+                account: try row.decode(String?.self, at: 9),
                 count: try row.decode(Int64.self, at: 10), firstSeen: try row.decode(String.self, at: 11),
                 lastSeen: try row.decode(String.self, at: 12))
         }

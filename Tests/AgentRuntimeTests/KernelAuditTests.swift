@@ -70,6 +70,8 @@ struct KernelAuditTests {
             try session.add([
                 "-a always,exit -F arch=b64 -S execve -F ppid=\(pid)",
                 "-a always,exit -F arch=b64 -S connect,bind,listen -F ppid=\(pid)",
+                "-a always,exit -F arch=b64 -S socket -F a0=2 -F success=1 -F ppid=\(pid)",
+                "-a always,exit -F arch=b64 -S socket -F a0=10 -F success=1 -F ppid=\(pid)",
             ])
             // Read-only readers beside the session's: one to see the records, one with room
             // for a single message to count drops.
@@ -81,8 +83,10 @@ struct KernelAuditTests {
             // The kernel decides when a process is created whether it is audited: this test
             // process predates enabling audit and is not (seen on 6.18), so the sockets are
             // made in a child forked now.
-            let ports = try inForkedChild { [try listenAndConnect(family: AF_INET), try listenAndConnect(family: AF_INET6)] }
-            let (ipv4, ipv6) = (ports[0], ports[1])
+            let ports = try inForkedChild {
+                [try listenAndConnect(family: AF_INET), try listenAndConnect(family: AF_INET6), try connectUDP(family: AF_INET)]
+            }
+            let (ipv4, ipv6, udp) = (ports[0], ports[1], ports[2])
 
             // Decoded by the real pipeline (AuditCore), as the agent does.
             let events = await collectEvents(from: session.source.messages, key: session.key) { events in
@@ -90,6 +94,7 @@ struct KernelAuditTests {
                     && events.contains { $0.kind == .connect && $0.socket?.port == ipv6 && $0.socket?.family == "inet6" }
                     && events.contains { $0.kind == .connect && $0.socket?.port == ipv4 && $0.socket?.family == "inet" }
                     && events.filter { $0.kind == .listen }.count >= 2
+                    && events.contains { $0.kind == .connect && $0.socket?.port == udp }
             }
             let exec = events.first { $0.kind == .exec && $0.process.argv == arguments }
             #expect(exec != nil, "execve of /bin/true with its arguments, spaces and quotes intact")
@@ -100,6 +105,10 @@ struct KernelAuditTests {
             #expect(connect4?.socket?.address == "127.0.0.1", "IPv4 connect to 127.0.0.1:\(ipv4)")
             let connect6 = events.first { $0.kind == .connect && $0.socket?.family == "inet6" && $0.socket?.port == ipv6 }
             #expect(connect6?.socket?.address == "::1", "IPv6 connect to [::1]:\(ipv6)")
+            // The transport comes from the audited socket(2) call that made the fd.
+            #expect(connect4?.socket?.proto == "tcp" && connect6?.socket?.proto == "tcp")
+            let udpConnect = events.first { $0.kind == .connect && $0.socket?.port == udp }
+            #expect(udpConnect?.socket?.proto == "udp", "UDP connect to 127.0.0.1:\(udp)")
             #expect(events.contains { $0.kind == .bind && $0.socket?.port == ipv4 && $0.success == true }, "bind to port \(ipv4)")
             #expect(events.contains { $0.kind == .bind && $0.socket?.port == ipv6 && $0.success == true }, "bind to port \(ipv6)")
             // listen(2) records carry no address: the port comes from the earlier bind on that pid and fd.

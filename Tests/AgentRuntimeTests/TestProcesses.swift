@@ -48,6 +48,19 @@ func listenAndConnect(family: Int32) throws -> UInt16 {
     return port
 }
 
+/// A UDP socket connected to a random loopback port (a datagram connect needs no peer: it only
+/// sets the default destination). - Returns: the port.
+func connectUDP(family: Int32) throws -> UInt16 {
+    let sock = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    if sock < 0 { throw TestSystemCallError(call: "socket", errno: Errno(errno)) }
+    defer { close(sock) }
+    let port = UInt16.random(in: 20_000...60_000)
+    if withAddress(family: family, port: port, { connect(sock, $0, $1) }) < 0 {
+        throw TestSystemCallError(call: "connect", errno: Errno(errno))
+    }
+    return port
+}
+
 /// Calls `body` with the loopback address of `family` and `port`.
 private func withAddress(family: Int32, port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
     if family == AF_INET {

@@ -1,3 +1,4 @@
+import FleetModel
 import LibPQ
 import Storage
 
@@ -14,14 +15,32 @@ public enum SyntheticEvents {
         return row
     }
 
-    public static func connect(_ address: String, port: Int32, exe: String, day: Int, serial: Int64) -> IngestRow {
+    /// A connect; `proto` goes into the detail's `socket` object as the agent writes it.
+    public static func connect(_ address: String, port: Int32, proto: String? = nil, exe: String, day: Int, serial: Int64) -> IngestRow {
         var row = IngestRow(eventTime: time(day: day, serial: serial), serial: serial, kind: "connect")
         row.syscall = "connect"
         row.success = true
         row.exe = exe
         row.address = address
         row.port = port
+        row.detail = socketDetail(proto)
         return row
+    }
+
+    /// A listen on `port`, with `proto` as in ``connect(_:port:proto:exe:day:serial:)``.
+    public static func listen(port: Int32, proto: String? = nil, exe: String, day: Int, serial: Int64) -> IngestRow {
+        var row = IngestRow(eventTime: time(day: day, serial: serial), serial: serial, kind: "listen")
+        row.syscall = "listen"
+        row.success = true
+        row.exe = exe
+        row.address = "0.0.0.0"
+        row.port = port
+        row.detail = socketDetail(proto)
+        return row
+    }
+
+    static func socketDetail(_ proto: String?) -> String? {
+        proto.map { #"{"records":["SYSCALL","SOCKADDR"],"socket":{"family":"inet","proto":"# + JSONString.quoted($0) + "}}" }
     }
 
     public static func time(day: Int, serial: Int64) -> PostgresTimestamp {

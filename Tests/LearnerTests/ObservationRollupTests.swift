@@ -60,6 +60,38 @@ import Testing
         }
     }
 
+    /// The transport comes from the event's `detail.socket.proto`: udp when the agent says so,
+    /// tcp when it says tcp, does not know, or writes anything else.
+    @Test func connectAndListenTermsCarryTheTransport() async throws {
+        try await MigratedDatabase.with { database in
+            let connection = try await database.connect()
+            try await connection.withSession { session in
+                _ = try FleetRepository(session: session).assign(try RoleName("dns"), patterns: [try HostPattern("dns-*")])
+                let resolved = "/usr/lib/systemd/systemd-resolved"
+                try SyntheticEvents.ship([
+                    SyntheticEvents.connect("10.0.0.2", port: 53, proto: "udp", exe: resolved, day: d, serial: 1),
+                    SyntheticEvents.connect("10.0.0.2", port: 53, proto: "tcp", exe: resolved, day: d, serial: 2),
+                    SyntheticEvents.connect("10.0.0.3", port: 53, exe: resolved, day: d, serial: 3),
+                    SyntheticEvents.connect("10.0.0.4", port: 53, proto: "x\"y", exe: resolved, day: d, serial: 4),
+                    SyntheticEvents.listen(port: 53, proto: "udp", exe: "/usr/sbin/unbound", day: d, serial: 5),
+                    SyntheticEvents.listen(port: 853, exe: "/usr/sbin/unbound", day: d, serial: 6),
+                ], host: "dns-01", session)
+                _ = try rollup.run(session)
+                let terms = try session.query("SELECT kind || ' ' || term FROM herdwatch.observations ORDER BY 1").rows.map {
+                    try $0.decode(String.self, at: 0)
+                }
+                #expect(terms == [
+                    "connect 10.0.0.2:53/tcp \(resolved)",
+                    "connect 10.0.0.2:53/udp \(resolved)",
+                    "connect 10.0.0.3:53/tcp \(resolved)",
+                    "connect 10.0.0.4:53/tcp \(resolved)",
+                    "listen 53/udp /usr/sbin/unbound",
+                    "listen 853/tcp /usr/sbin/unbound",
+                ])
+            }
+        }
+    }
+
     func roles(_ session: Session) throws -> [String] {
         try session.query("SELECT role, term, sum(count)::bigint FROM herdwatch.observations WHERE kind = 'exec' GROUP BY 1, 2 ORDER BY 1, 2").rows.map {
             "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Int.self, at: 2))"

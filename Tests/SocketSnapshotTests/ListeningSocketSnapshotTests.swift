@@ -86,7 +86,7 @@ func temporaryDirectory() throws -> String {
         #expect(mine.count == 1)
         #expect(mine.first?.kind == .listen && mine.first?.isListeningSnapshot == true)
         #expect(mine.first?.keys == ["herdwatch-snapshot-\(opened[0].transport)"])
-        #expect(mine.first?.socket == AuditSocketAddress(family: "inet", address: "127.0.0.1", port: opened[0].port))
+        #expect(mine.first?.socket == AuditSocketAddress(family: "inet", address: "127.0.0.1", port: opened[0].port, proto: opened[0].transport))
     }
 
     @Test func fakeProcRootWithVanishedAndOddProcesses() throws {

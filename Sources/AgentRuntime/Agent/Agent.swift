@@ -75,11 +75,15 @@ public struct Agent: Sendable {
         case .netlinkMulticast:
             origin = .netlink(try NetlinkAuditSource.start(mode: .multicast))
         }
+        var readerConfiguration = AuditReader.Configuration(
+            batchEvents: configuration.batchEvents, batchDelay: configuration.batchDelay, bootID: bootID,
+            futureSkew: configuration.futureSkew)
+        // The host's real boot, whatever the source: a cached pid means something only in it.
+        readerConfiguration.lineageCache = identity.bootID.map {
+            LineageCacheStore(directory: configuration.stateDirectory, bootID: $0, sync: configuration.spoolSync != .never)
+        }
         let reader = AuditReader(
-            origin: origin,
-            configuration: .init(
-                batchEvents: configuration.batchEvents, batchDelay: configuration.batchDelay, bootID: bootID,
-                futureSkew: configuration.futureSkew),
+            origin: origin, configuration: readerConfiguration,
             shipper: shipper, input: input, transforms: transforms, statistics: statistics, logger: logger)
         let heartbeat = HeartbeatService(
             conninfo: configuration.databaseURL, identity: identity, interval: configuration.heartbeatInterval,

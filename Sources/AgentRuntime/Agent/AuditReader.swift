@@ -36,6 +36,8 @@ public struct AuditReader: Service {
         public var futureSkew: Duration
         /// How long without input before open events are completed by wall-clock time.
         public var quietPeriod: Duration = .seconds(1)
+        /// Where the lineage table is kept across restarts; nil keeps it in memory only.
+        public var lineageCache: LineageCacheStore?
 
         public init(batchEvents: Int, batchDelay: Duration, bootID: String?, futureSkew: Duration) {
             self.batchEvents = batchEvents
@@ -156,6 +158,9 @@ public struct AuditReader: Service {
         var decoder = AuditLogDecoder()
         let clock = ContinuousClock()
         var shutdown = false
+        let lineageCache = configuration.lineageCache
+        if let lineageCache, let saved = loadLineage(lineageCache, capacity: decoder.lineage.capacity) { decoder.lineage = saved }
+        var lineageSaved = clock.now
         for try await item in inputs.cancelOnGracefulShutdown() {
             switch item {
             case .lines(let batch):
@@ -180,6 +185,10 @@ public struct AuditReader: Service {
                 onTick()
                 state.ticked(now: clock.now, decoder: &decoder)
                 if state.batchIsDue(now: clock.now) { try await submit(&state, waitsForShipper: waitsForShipper) }
+                if let lineageCache, clock.now - lineageSaved >= lineageCache.saveInterval {
+                    saveLineage(decoder.lineage, lineageCache)
+                    lineageSaved = clock.now
+                }
             case .ended:
                 shutdown = true
             }
@@ -189,7 +198,32 @@ public struct AuditReader: Service {
         if completesAtEnd { state.streamEnded(decoder: &decoder) }
         if state.hasSomethingToShip { try await submit(&state, waitsForShipper: waitsForShipper) }
         publish(state, decoder)
+        if let lineageCache { saveLineage(decoder.lineage, lineageCache) }
         logger.info("reader stopped", metadata: ["reader.events": "\(decoder.statistics.events)"])
+    }
+
+    /// The table saved earlier in this boot, or nil (logged) when there is none or it is
+    /// unusable: a missing lineage only costs parent executables, never the agent's start.
+    private func loadLineage(_ cache: LineageCacheStore, capacity: Int) -> ProcessLineage? {
+        do {
+            guard let lineage = try cache.load(capacity: capacity) else { return nil }
+            logger.info("lineage cache loaded", metadata: ["lineage.pids": "\(lineage.count)"])
+            return lineage
+        } catch let error as LineageCacheError where error.code == .otherBoot {
+            logger.info("lineage cache is of an earlier boot, ignored", metadata: ["lineage.path": "\(cache.path)"])
+        } catch {
+            logger.warning("lineage cache unreadable, ignored", metadata: ["lineage.path": "\(cache.path)", "error": "\(error)"])
+        }
+        return nil
+    }
+
+    private func saveLineage(_ lineage: ProcessLineage, _ cache: LineageCacheStore) {
+        do {
+            try cache.save(lineage)
+            logger.debug("lineage cache saved", metadata: ["lineage.pids": "\(lineage.count)"])
+        } catch {
+            logger.warning("lineage cache not saved", metadata: ["lineage.path": "\(cache.path)", "error": "\(error)"])
+        }
     }
 
     private func submitFull(_ state: inout ReaderState, waitsForShipper: Bool) async throws {

@@ -4,8 +4,9 @@ extension ListeningSocketSnapshot {
     /// The record type of events synthesized from a snapshot rather than logged by the kernel.
     public static let recordType = "SNAPSHOT"
 
-    /// The rule-key-like tag a snapshot event carries, one per transport, because
-    /// ``AuditSocketAddress`` has no protocol field: `herdwatch-snapshot-tcp`, `herdwatch-snapshot-udp`.
+    /// The rule-key-like tag a snapshot event carries, one per transport:
+    /// `herdwatch-snapshot-tcp`, `herdwatch-snapshot-udp`. Kept beside ``AuditSocketAddress/proto``
+    /// (which learning reads) so events stored before that field existed still tell.
     public static func key(transport: String) -> String { "herdwatch-snapshot-\(transport)" }
 
     /// The serial of a snapshot's first event; the next ones count down from it.
@@ -33,7 +34,7 @@ extension ListeningSocketSnapshot {
                 recordTypes: [Self.recordType],
                 process: AuditProcess(pid: socket.pids.first, comm: socket.comm, exe: socket.exe),
                 user: AuditUser(uid: socket.uid),
-                socket: AuditSocketAddress(family: family, address: address, port: socket.port),
+                socket: AuditSocketAddress(family: family, address: address, port: socket.port, proto: socket.transport),
                 keys: [Self.key(transport: socket.transport)], success: true)
         }
     }

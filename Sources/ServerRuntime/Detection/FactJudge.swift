@@ -63,7 +63,7 @@ struct FactJudge {
                 outcome.judgedEvents += fact.count
                 for term in terms.terms(
                     kind: fact.kind, exe: fact.exe, parentExe: fact.parentExe, address: fact.address, port: fact.port,
-                    socketPath: fact.socketPath, account: fact.account) where !judge.accepts(term, host: fact.hostID) {
+                    socketPath: fact.socketPath, proto: fact.proto, account: fact.account) where !judge.accepts(term, host: fact.hostID) {
                     guard let kind = FindingKind(rawValue: term.kind.rawValue) else { continue }
                     var context = Severity.Context(kind: kind, hosts: 1, roleHosts: roleSizes[role] ?? 1)
                     context.root = fact.root
