@@ -75,6 +75,16 @@ public struct DetectorStore {
         return out
     }
 
+    /// A token naming the database and its active baselines (ids and creation times), so a
+    /// cache of them is never taken for another database's or an older activation's.
+    public func activeBaselinesFingerprint() throws -> String {
+        try session.query(
+            """
+            SELECT current_database() || '|' || coalesce(string_agg(role || '=' || id || '@' || created_at::text, ',' ORDER BY role), '')
+            FROM herdwatch.baselines WHERE active
+            """).first?.decode(String.self, at: 0) ?? ""
+    }
+
     /// A token that changes whenever accepted terms change, so cached baselines are rebuilt.
     public func acceptedTermsVersion() throws -> String {
         try session.query("SELECT count(*) || '/' || coalesce(max(accepted_at)::text, '') FROM herdwatch.accepted_terms")

@@ -54,8 +54,7 @@ final class RoleJudgeCache: Sendable {
     func judges(_ session: Session) throws -> [String: RoleJudge] {
         let store = DetectorStore(session: session)
         let active = try store.activeBaselines()
-        let key = active.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            + "|" + (try store.acceptedTermsVersion())
+        let key = try store.activeBaselinesFingerprint() + "|" + store.acceptedTermsVersion()
         if let cached = state.withLock({ $0 }), cached.key == key { return cached.judges }
         let judges = try RoleJudge.loadAll(session, active: active)
         state.withLock { $0 = (key, judges) }
