@@ -118,6 +118,9 @@ import Testing
         let stored = try await database.storedSerials(host: host)
         #expect(Set(stored.keys) == Set(0..<written))
         #expect(stored.values.allSatisfy { $0 == 1 })
+        // The earlier agents may have stored everything already: let this one finish starting
+        // (its signal handlers are installed with its services) before asking it to stop.
+        #expect(try await eventually(timeout: .seconds(30)) { last.output.contains("shipper started") }, "\(last.output)")
         last.signal(SIGTERM)
         #expect(try await last.wait() == 0, "\(last.output)")
     }

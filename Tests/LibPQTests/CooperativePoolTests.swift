@@ -17,14 +17,16 @@ struct CooperativePoolTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for connection in connections {
                     group.addTask {
-                        try await connection.execute("SELECT pg_sleep(3)")
+                        try await connection.execute("SELECT pg_sleep(20)")
                         finished.increment()
                     }
                 }
                 // Wait until every sleeper is inside the server, seen from another session.
-                for _ in 0..<300 {
+                // The sleeps are long so that a machine loaded by other tests still gets this check
+                // done while they last.
+                for _ in 0..<1_500 {
                     let sleeping = try await checker.query(
-                        "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)' AND state = 'active'"
+                        "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'"
                     ).first!.decode(Int.self, at: 0)
                     if sleeping == blockedCount { break }
                     try await Task.sleep(for: .milliseconds(10))

@@ -11,7 +11,7 @@ import Testing
         let starts = Counter()
         let once = StartOnce { () -> Bool in
             starts.increment()
-            return release.wait(timeout: .now() + .seconds(10)) == .success
+            return release.wait(timeout: .now() + .seconds(60)) == .success
         }
         // More waiters than the cooperative pool has threads (one per core): had they blocked
         // their threads, this test's task could not run to release the start, which would
