@@ -37,7 +37,7 @@ extension AgentCommand {
         var exclude: [String] = []
         @Option(help: "Hash regular files up to this many bytes (suffixes K, M, G); larger ones are recorded by metadata only.")
         var maxFileSize: String = "1G"
-        @Flag(help: "Print a summary (entries, files, bytes, files/s, MB/s) to standard error.")
+        @Flag(help: "Print a summary (entries, files, bytes, files/s, MB/s, peak resident memory) to standard error.")
         var statistics = false
         @Option(help: ArgumentHelp("Store the changes in this PostgreSQL database (URL or key=value string, without password) instead of printing them.", valueName: "url"))
         var databaseURL: String?
@@ -51,6 +51,7 @@ extension AgentCommand {
         }
 
         func run() throws {
+            HeapTuning.limitForLongRunningAgent()
             try createStateDirectory()
             let configuration = FIMConfiguration(
                 paths: paths, recursive: recursive,
@@ -113,6 +114,13 @@ extension AgentCommand {
             }
         }
 
+        /// This process's peak resident set (VmHWM, proc(5)).
+        static func peakResidentKiB() -> Int? {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+
         private func printSummary(_ statistics: ScanStatistics, elapsed: Duration, changes: Int) {
             let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
             let megabytes = Double(statistics.bytesHashed) / 1e6
@@ -120,7 +128,8 @@ extension AgentCommand {
                 + "\(Int(megabytes)) MB hashed in \(Int(seconds * 1000)) ms: "
                 + "\(Int(Double(statistics.regularFiles) / seconds)) files/s, \(Int(megabytes / seconds)) MB/s; "
                 + "\(changes) lines; \(statistics.oversizedFiles) over max size, \(statistics.hashFailures) unreadable, "
-                + "\(statistics.unreadableDirectories) unlistable directories, \(statistics.undecodableNames) non-UTF-8 names skipped\n"
+                + "\(statistics.unreadableDirectories) unlistable directories, \(statistics.undecodableNames) non-UTF-8 names skipped; "
+                + "peak resident \(Self.peakResidentKiB().map { "\($0) KiB" } ?? "unknown")\n"
             _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
         }
     }
