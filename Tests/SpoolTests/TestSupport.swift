@@ -36,9 +36,10 @@ struct ConditionTimedOut: Error, CustomStringConvertible {
     var description: String { "timed out waiting until \(what)" }
 }
 
-/// Waits until `condition` holds, checking every few milliseconds, for at most `timeout`.
+/// Waits until `condition` holds, checking every few milliseconds, for at most `timeout`
+/// (generous: the shipper under test shares two cores with the rest of the suite).
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(60), _ condition: () throws -> Bool
+    _ what: String, timeout: Duration = .seconds(180), _ condition: () throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while try !condition() {
