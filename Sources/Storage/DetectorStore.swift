@@ -54,17 +54,11 @@ public struct DetectorStore {
     /// Memory for grouping one chunk of events (`work_mem`, set for the chunk's transaction).
     static let workMemory = "64MB"
 
-    public func lockWatermark() throws -> Int64 {
-        try session.query("SELECT through_seq FROM herdwatch.detector_watermark FOR UPDATE").first?.decode(Int64.self, at: 0) ?? 0
-    }
+    public func lockWatermark() throws -> Int64 { try SequenceWatermark(session: session, table: .detector).lock() }
 
-    public func watermark() throws -> Int64 {
-        try session.query("SELECT through_seq FROM herdwatch.detector_watermark").first?.decode(Int64.self, at: 0) ?? 0
-    }
+    public func watermark() throws -> Int64 { try SequenceWatermark(session: session, table: .detector).read() }
 
-    public func advanceWatermark(to seq: Int64) throws {
-        try session.query("UPDATE herdwatch.detector_watermark SET through_seq = $1, updated_at = now()", [.int64(seq)])
-    }
+    public func advanceWatermark(to seq: Int64) throws { try SequenceWatermark(session: session, table: .detector).advance(to: seq) }
 
     /// Active baseline id per role.
     public func activeBaselines() throws -> [String: Int64] {

@@ -102,17 +102,11 @@ public struct ObservationStore {
     }
 
     /// Locks and returns the watermark; role resolution waits for the transaction to end.
-    public func lockWatermark() throws -> Int64 {
-        try session.query("SELECT through_seq FROM herdwatch.observation_watermark FOR UPDATE").first?.decode(Int64.self, at: 0) ?? 0
-    }
+    public func lockWatermark() throws -> Int64 { try SequenceWatermark(session: session, table: .observations).lock() }
 
-    public func watermark() throws -> Int64 {
-        try session.query("SELECT through_seq FROM herdwatch.observation_watermark").first?.decode(Int64.self, at: 0) ?? 0
-    }
+    public func watermark() throws -> Int64 { try SequenceWatermark(session: session, table: .observations).read() }
 
-    public func advanceWatermark(to seq: Int64) throws {
-        try session.query("UPDATE herdwatch.observation_watermark SET through_seq = $1, updated_at = now()", [.int64(seq)])
-    }
+    public func advanceWatermark(to seq: Int64) throws { try SequenceWatermark(session: session, table: .observations).advance(to: seq) }
 
     /// Raw facts of events with `after < ingest_seq <= through`, of hosts that have a role.
     public func rawFacts(after: Int64, through: Int64) throws -> [RawFact] {
