@@ -244,16 +244,16 @@ import Testing
     }
 
     @Test func eventsDuringASlowRateLimitedRescanAreReadAndReported() async throws {
-        try tree.write("big", String(repeating: "x", count: 1_500_000))
+        try tree.write("big", String(repeating: "x", count: 4_000_000))
         try await withMonitor({
             $0.rescanInterval = .milliseconds(100)
             $0.rescanRateMegabytesPerSecond = 1
         }) { monitor, collector in
             // The first rate-limited rescan starts 100 ms after the first scan and holds to
-            // 1 MB/s, so it hashes `big` for about 1.5 s; the write below lands inside it.
-            try await Task.sleep(for: .milliseconds(400))
+            // 1 MB/s, so it hashes `big` for about 4 s: once it has paused, the write lands inside it.
+            #expect(await eventually(within: .seconds(30)) { monitor.currentCounters.rescanPauses >= 1 })
             try tree.write("during", "written mid-rescan")
-            let during = await collector.first(within: .seconds(10)) { $0.kind == .created && $0.path == tree.path("during") }
+            let during = await collector.first(within: .seconds(30)) { $0.kind == .created && $0.path == tree.path("during") }
             #expect(during?.change.new?.sha256 == TemporaryTree.sha256("written mid-rescan"))
             #expect(monitor.currentCounters.eventsReadDuringRescans >= 1)
             #expect(monitor.currentCounters.queueOverflows == 0)

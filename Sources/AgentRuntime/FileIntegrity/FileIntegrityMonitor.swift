@@ -31,6 +31,8 @@ public final class FileIntegrityMonitor: Sendable {
         public var stateSaveFailures = 0
         /// inotify events read while a rate-limited rescan paused (handled after it).
         public var eventsReadDuringRescans = 0
+        /// Pauses rate-limited rescans made to hold their MB/s (a rescan is under way).
+        public var rescanPauses = 0
     }
 
     /// Batches of changes: the first scan's inventory (or changes since the stored state), then one batch per rescan.

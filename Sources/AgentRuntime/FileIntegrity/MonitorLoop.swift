@@ -168,6 +168,7 @@ struct MonitorLoop {
             let wake = monitor.wake
             let counters = monitor
             pause = { duration in
+                counters.counters.withLock { $0.rescanPauses += 1 }
                 let read = inbox.readEvents(from: inotify, into: buffer, for: duration, wake: wake)
                 if read > 0 { counters.counters.withLock { $0.eventsReadDuringRescans += read } }
             }
