@@ -21,8 +21,9 @@ extension HerdwatchCommand.Report {
             discussion: """
                 Counts connect events to an IP address that succeeded or are in progress (EINPROGRESS), \
                 grouped by destination address and port, destinations on the fewest hosts first. \
-                Loopback destinations are left out unless --include-loopback. Audit records do not \
-                carry the socket type, so a UDP connect() counts as well.
+                Loopback destinations are left out unless --include-loopback, and so are UDP \
+                sockets (DNS, NTP) when the agent saw them created; a socket created before the \
+                agent started has an unknown type and counts.
 
                 Example: herdwatch report connections --since 1h --role web
                 """)

@@ -6,8 +6,8 @@ import LibPQ
 /// them?".
 ///
 /// Counts `connect` events with an IP destination that succeeded or are in progress
-/// (non-blocking connects report `EINPROGRESS`, exit -115). The audit record does not carry the
-/// socket type, so a UDP `connect(2)` counts too. Aggregation happens in PostgreSQL over the
+/// (non-blocking connects report `EINPROGRESS`, exit -115), less those the agent knows were UDP
+/// (`socket.proto`, from the socket's `socket(2)` call; unknown counts as TCP). Aggregation happens in PostgreSQL over the
 /// time range only, so daily partitions outside it are pruned and only the rows of the period
 /// are read (with a role, through `events_by_host_time` for that role's hosts).
 public struct ConnectionReportQuery {
@@ -125,6 +125,7 @@ public struct ConnectionReportQuery {
         JOIN herdwatch.hosts h ON h.id = e.host_id
         WHERE e.kind = 'connect' AND e.address IS NOT NULL
           AND e.event_time >= $1 AND e.event_time < $2
+          AND e.detail -> 'socket' ->> 'proto' IS DISTINCT FROM 'udp'
           AND (e.success IS NOT false OR e.exit_code = -115)
           AND ($3::text IS NULL OR h.role = $3::text)
           AND ($4::boolean OR NOT (e.address <<= inet '127.0.0.0/8' OR e.address = inet '::1'

@@ -48,6 +48,8 @@ struct ConnectionReportTests {
             // alice logged in and ran the implant from her own shell: uid and auid are hers.
             #expect(users.contains { $0["auid_name"] as? String == "alice" && $0["uid_name"] as? String == "alice" })
             #expect(!destinations.contains { ($0["address"] as? String)?.hasPrefix("127.") == true })
+            // The simulated resolver and chronyd use UDP sockets (socket(2) records): not TCP connections.
+            #expect(!destinations.contains { [53, 123].contains(($0["port"] as? NSNumber)?.intValue ?? 0) })
 
             let table = try Herdwatch.run(
                 "report", "connections", "--since", "2026-11-20T00:00:00Z", "--until", "2026-11-21T00:00:00Z", "--database-url", url)
