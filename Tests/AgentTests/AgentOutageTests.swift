@@ -131,6 +131,6 @@ func spoolBytes(_ directory: String) -> Int {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     return names.filter { $0.hasSuffix(".seg") }.reduce(0) { total, name in
         let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
-        return total + (size ?? 0)
+        return total + size
     }
 }

@@ -25,7 +25,7 @@ struct AuditLogWriter {
 
     init(path: String) {
         self.path = path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
     }
 
     func lines(serial: Int, timeMilliseconds: Int64? = nil) -> String {
@@ -115,5 +115,5 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -
 var thisHostName: String {
     var buffer = [CChar](repeating: 0, count: 256)
     gethostname(&buffer, 255)
-    return String(cString: buffer).lowercased()
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).lowercased()
 }

@@ -21,7 +21,7 @@ import Testing
     func refuse(_ sink: DirectoryBatchSink, _ refusing: Bool) {
         let path = sink.directory + "/" + DirectoryBatchSink.refuseFileName
         if refusing {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         } else {
             try? FileManager.default.removeItem(atPath: path)
         }

@@ -18,7 +18,7 @@ struct TemporaryDirectory {
     init() throws {
         var template = Array("/tmp/herdwatch-spool-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw Errno(errno) }
-        path = String(cString: template)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     func cleanUp() {
