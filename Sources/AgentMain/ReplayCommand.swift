@@ -5,6 +5,7 @@ import Logging
 import LoggingSetup
 #if canImport(Glibc)
 import Glibc
+import FleetModel
 #endif
 
 extension AgentCommand {
@@ -82,7 +83,7 @@ extension AgentCommand {
             }
             if onTerminal { printError("\r\u{1B}[K", newline: false) }
             let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             print(
                 "events \(summary.events), stored \(summary.stored), duplicates skipped \(summary.duplicates), malformed \(summary.malformed), future \(summary.futureEvents), without node \(summary.withoutNode), seconds \(String(format3(seconds)))")
             if let refused = summary.refusedHost {

@@ -4,6 +4,7 @@ import FileIntegrity
 import Glibc
 import LibPQ
 import Storage
+import FleetModel
 
 extension AgentCommand {
     /// `herdwatch-agent scan`: one file-integrity scan against the state directory, then exit.
@@ -122,7 +123,7 @@ extension AgentCommand {
         }
 
         private func printSummary(_ statistics: ScanStatistics, elapsed: Duration, changes: Int) {
-            let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+            let seconds = max(elapsed.inSeconds, 1e-9)
             let megabytes = Double(statistics.bytesHashed) / 1e6
             let line = "scan: \(statistics.entries) entries, \(statistics.regularFiles) files, "
                 + "\(Int(megabytes)) MB hashed in \(Int(seconds * 1000)) ms: "

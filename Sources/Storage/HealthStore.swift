@@ -1,4 +1,5 @@
 import LibPQ
+import FleetModel
 
 /// The SQL side of the health check: silent hosts, heartbeats not judged yet, identity records
 /// after the health watermark, and snoozes that ran out. Call inside one transaction.
@@ -29,7 +30,7 @@ public struct HealthStore {
     /// so a replayed week does not make every host silent, while one host stopping hours before
     /// its peers does. A registered host that never reported is silent once registered that long.
     public func silentHosts(threshold: Duration) throws -> [SilentHost] {
-        let seconds = Double(threshold.components.seconds) + Double(threshold.components.attoseconds) / 1e18
+        let seconds = threshold.inSeconds
         return try session.query(
             """
             WITH known AS (

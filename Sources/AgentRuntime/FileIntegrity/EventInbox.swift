@@ -1,4 +1,5 @@
 import Glibc
+import FleetModel
 
 /// inotify events read while a rate-limited full rescan pauses, kept until the rescan ends.
 ///
@@ -22,7 +23,7 @@ final class EventInbox {
         while !wake.isSignaled {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { break }
-            let milliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds = left.inMilliseconds
             guard inotify.wait(wake: wake.readEnd, timeoutMilliseconds: Int32(clamping: max(1, milliseconds))),
                   case .success(let batch) = inotify.readEvents(into: buffer)
             else { continue }

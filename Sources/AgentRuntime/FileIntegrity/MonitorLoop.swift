@@ -1,5 +1,6 @@
 import FileIntegrity
 import Glibc
+import FleetModel
 
 /// The body of ``FileIntegrityMonitor``'s thread: owns the scanner, the state and the
 /// watches, so none of them needs a lock.
@@ -292,7 +293,7 @@ struct MonitorLoop {
         if let full = fullRescanDue { due = min(due, full) }
         if let writing = writes.nextDue { due = min(due, writing) }
         let wait = max(now.duration(to: due), .zero)
-        let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = wait.inMilliseconds
         return Int32(min(max(milliseconds, 1), 1000))
     }
 }

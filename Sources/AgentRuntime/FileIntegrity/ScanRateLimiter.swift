@@ -1,3 +1,5 @@
+import FleetModel
+
 /// Holds a rescan to a byte budget, so a periodic full rescan of a large tree does not take
 /// the host's disk bandwidth from its workload.
 ///
@@ -27,7 +29,7 @@ struct ScanRateLimiter<Instant: InstantProtocol> where Instant.Duration == Durat
         bytesSoFar += Double(count)
         let earliest = bytesSoFar / bytesPerSecond
         let elapsed = start.duration(to: now)
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsedSeconds = elapsed.inSeconds
         guard earliest > elapsedSeconds else { return .zero }
         return .nanoseconds(Int64(((earliest - elapsedSeconds) * 1e9).rounded(.up)))
     }

@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
+import FleetModel
 
 /// The reader-thread side of a line source: hands batches to ``LogLineBatches`` with
 /// back-pressure, keeps the counters, and lets ``stop()`` wake a thread blocked in poll(2)
@@ -107,7 +108,7 @@ final class LineHandoff: Sendable {
     /// - Throws: the `Errno` of poll(2).
     func wait(for descriptors: [Int32], timeout: Duration) throws(Errno) -> Bool {
         if isStopping { return false }
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: timeout.inMilliseconds)
         switch Syscall.pollReadable(descriptors + [wakeDescriptor], timeoutMilliseconds: milliseconds) {
         case .success: return !isStopping
         case .failure(let errno): throw errno

@@ -5,6 +5,7 @@ import FoundationNetworking
 import Logging
 import Storage
 import Synchronization
+import FleetModel
 
 /// Posts each alert to a chat webhook as a ``SlackMessage``, with a timeout, retries with
 /// backoff and a rate limit.
@@ -50,13 +51,13 @@ public final class WebhookSink: AlertSink {
         self.configuration = configuration
         self.logger = logger
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = Self.seconds(configuration.timeout)
+        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout.inSeconds
         self.session = URLSession(configuration: sessionConfiguration)
         self.state = Mutex(State(bucket: TokenBucket(capacity: configuration.ratePerMinute, periodSeconds: 60)))
     }
 
     public func deliver(_ alert: PendingAlert) async -> AlertDelivery {
-        let now = Self.seconds(ContinuousClock.now - clockStart)
+        let now = (ContinuousClock.now - clockStart).inSeconds
         let allowed = state.withLock { state in
             if state.bucket.take(now: now) { return true }
             state.droppedSinceSummary += 1
@@ -116,7 +117,7 @@ public final class WebhookSink: AlertSink {
     }
 
     private func postOnce(_ body: Data) async -> AttemptResult {
-        var request = URLRequest(url: configuration.url, timeoutInterval: Self.seconds(configuration.timeout))
+        var request = URLRequest(url: configuration.url, timeoutInterval: configuration.timeout.inSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
@@ -134,10 +135,5 @@ public final class WebhookSink: AlertSink {
         } catch {
             return .retryable("\(type(of: error))")
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

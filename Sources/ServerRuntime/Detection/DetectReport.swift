@@ -1,9 +1,10 @@
 import Foundation
+import FleetModel
 
 /// The summary `herdwatch detect --once` prints.
 public enum DetectReport {
     public static func render(_ p: Detector.Progress, elapsed: Duration) -> String {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         var lines = [
             "judged \(p.judgedEvents) events through ingest sequence \(p.throughSeq) in \(String(format: "%.1f", seconds)) s"
                 + " (\(p.historyEvents) history events of training windows skipped)",

@@ -1,5 +1,6 @@
 import Findings
 import Settings
+import FleetModel
 
 /// The detector as the settings (`detect.*`, `learn.path_rules`…) configure it.
 public enum DetectionSettings {
@@ -10,6 +11,6 @@ public enum DetectionSettings {
             health: HealthCheck(silenceThreshold: settings.duration(ServiceSettings.detectSilenceThreshold.name)),
             authenticationBurst: AuthenticationBurst(
                 threshold: settings.integer(ServiceSettings.detectAuthFailuresThreshold.name),
-                windowMicroseconds: window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000))
+                windowMicroseconds: window.inMicroseconds))
     }
 }

@@ -1,6 +1,7 @@
 import Findings
 import LibPQ
 import Storage
+import FleetModel
 
 /// Judges the agents' file-integrity events: keeps each host's current inventory
 /// (`herdwatch.file_inventory`) and raises `file_change` and `file_drift` findings through
@@ -65,7 +66,7 @@ public struct FileIntegrityJudge: Sendable {
         let inventory = FileInventoryStore(session: session)
         let after = try inventory.lockWatermark()
         progress.throughSeq = after
-        let settleSeconds = Double(settle.components.seconds) + Double(settle.components.attoseconds) / 1e18
+        let settleSeconds = settle.inSeconds
         guard let through = try inventory.batchEnd(after: after, limit: batchEvents, settleSeconds: settleSeconds) else { return false }
         let applied = try inventory.applyEvents(after: after, through: through)
         progress.inventoryWritten += applied.upserted
