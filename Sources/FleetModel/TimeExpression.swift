@@ -30,6 +30,14 @@ public enum TimeExpression {
         throw .invalidTimeExpression(text)
     }
 
+    /// An end time ahead (`--until` of a snooze or maintenance window): a duration counts
+    /// forward from `now` (`8h` is eight hours from now); `now` and RFC 3339 read as in
+    /// ``date(from:now:)``.
+    public static func until(_ text: String, now: Date) throws(FleetModelError) -> Date {
+        if let seconds = durationSeconds(text) { return now.addingTimeInterval(Double(seconds)) }
+        return try date(from: text, now: now)
+    }
+
     /// The length of a duration `N{s,m,h,d,w}` in seconds, or `nil` when `text` is not one.
     /// `N` is 1 to 9 decimal digits; `0s` is allowed and means "now".
     public static func durationSeconds(_ text: String) -> Int64? {

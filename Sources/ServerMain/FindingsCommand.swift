@@ -119,7 +119,7 @@ struct TriageOptions: ParsableArguments {
 
     var resolvedActor: String {
         if let actor, !actor.isEmpty { return actor }
-        return ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.userName
+        return OperatingSystemUser.name
     }
 
     func apply(_ action: TriageAction, scope: FindingTriage.Scope = .role, until: PostgresTimestamp? = nil) async throws {
@@ -194,11 +194,8 @@ extension HerdwatchCommand.FindingsGroup {
 
         func end() throws -> PostgresTimestamp {
             let now = Date()
-            if let seconds = TimeExpression.durationSeconds(until) {
-                return PostgresTimestamp(now.addingTimeInterval(TimeInterval(seconds)))
-            }
             do {
-                let date = try TimeExpression.date(from: until, now: now)
+                let date = try TimeExpression.until(until, now: now)
                 if date <= now { throw ValidationError("--until must lie in the future") }
                 return PostgresTimestamp(date)
             } catch let error as FleetModelError {

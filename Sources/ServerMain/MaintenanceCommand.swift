@@ -36,18 +36,12 @@ extension HerdwatchCommand.Maintenance {
             guard (role == nil) != (host == nil) else { throw ValidationError("give exactly one of --role and --host") }
             if let role { do { _ = try RoleName(role) } catch { throw ValidationError(error.description) } }
             if let host { do { _ = try HostName.normalized(host) } catch { throw ValidationError(error.description) } }
-            do { _ = try Self.end(until, now: Date()) } catch { throw ValidationError("--until: \(error.description)") }
-        }
-
-        /// A duration counts forward from now here (a window lasts that long); RFC 3339 is absolute.
-        static func end(_ text: String, now: Date) throws(FleetModelError) -> Date {
-            if let seconds = TimeExpression.durationSeconds(text) { return now.addingTimeInterval(Double(seconds)) }
-            return try TimeExpression.date(from: text, now: now)
+            do { _ = try TimeExpression.until(until, now: Date()) } catch { throw ValidationError("--until: \(error.description)") }
         }
 
         func run() async throws {
             let settings = try global.resolve()
-            let until = PostgresTimestamp(try Self.end(self.until, now: Date()))
+            let until = PostgresTimestamp(try TimeExpression.until(self.until, now: Date()))
             let scope: MaintenanceWindowStore.Scope
             if let role { scope = .role(role) } else { scope = .host(try HostName.normalized(host ?? "")) }
             let (note, actor) = (self.note, self.actor ?? OperatingSystemUser.name)
@@ -109,13 +103,5 @@ extension HerdwatchCommand.Maintenance {
             }
             print("maintenance window \(id) ended")
         }
-    }
-}
-
-/// The operating-system user running the command: the default actor of recorded actions.
-enum OperatingSystemUser {
-    static var name: String {
-        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
-        return ProcessInfo.processInfo.environment["USER"] ?? "uid \(geteuid())"
     }
 }

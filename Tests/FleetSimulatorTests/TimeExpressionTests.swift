@@ -46,3 +46,12 @@ import Testing
         #expect(message.contains("\"soon\"") && message.contains("RFC 3339") && message.contains("now"))
     }
 }
+
+@Suite struct UntilTimeTests {
+    @Test func aDurationCountsForwardAndATimestampIsAbsolute() throws {
+        let now = Date(timeIntervalSince1970: 1_795_219_200)
+        #expect(try TimeExpression.until("8h", now: now) == now.addingTimeInterval(8 * 3600))
+        #expect(try TimeExpression.until("2026-11-22T00:00:00Z", now: now) == Date(timeIntervalSince1970: 1_795_305_600))
+        #expect(throws: FleetModelError.self) { try TimeExpression.until("tomorrow", now: now) }
+    }
+}
