@@ -45,6 +45,15 @@ public struct Severity: Sendable, Hashable, Comparable {
             self.hosts = hosts
             self.roleHosts = roleHosts
         }
+
+        /// Takes in what another sighting of the same finding showed: a bonus any sighting
+        /// earned counts for the finding.
+        public mutating func absorb(_ other: Context) {
+            root = root || other.root
+            parentIsNetworkDaemon = parentIsNetworkDaemon || other.parentIsNetworkDaemon
+            publicDestination = publicDestination || other.publicDestination
+            writableLocation = writableLocation || other.writableLocation
+        }
     }
 
     public static func base(_ kind: FindingKind) -> Int {

@@ -136,12 +136,7 @@ public struct FindingStore {
         // low however it started. Without one, it only rises.
         var severity = group.map(\.severity).max()!
         if var context = group.compactMap(\.severityContext).first {
-            for other in group.compactMap(\.severityContext) {
-                context.root = context.root || other.root
-                context.parentIsNetworkDaemon = context.parentIsNetworkDaemon || other.parentIsNetworkDaemon
-                context.publicDestination = context.publicDestination || other.publicDestination
-                context.writableLocation = context.writableLocation || other.writableLocation
-            }
+            for other in group.compactMap(\.severityContext) { context.absorb(other) }
             context.hosts = hostCount
             severity = Severity(context)
         } else if let previous {

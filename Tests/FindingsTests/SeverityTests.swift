@@ -63,3 +63,15 @@ import Testing
         #expect(FindingKind.allCases.filter(\.isBaselineKind) == [.exec, .lineage, .connect, .listen, .login])
     }
 }
+
+@Suite struct SeverityContextTests {
+    @Test func absorbingKeepsEveryBonusAnySightingEarned() {
+        var first = Severity.Context(kind: .connect, hosts: 1, roleHosts: 8)
+        first.root = true
+        var second = Severity.Context(kind: .connect, hosts: 1, roleHosts: 8)
+        second.publicDestination = true
+        first.absorb(second)
+        #expect(first.root && first.publicDestination && !first.writableLocation && !first.parentIsNetworkDaemon)
+        #expect(Severity(first).score == 35 + 18 + 10 + 10)
+    }
+}

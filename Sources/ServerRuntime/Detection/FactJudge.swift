@@ -113,10 +113,7 @@ struct FactJudge {
             existing.sighting.firstSeen = min(existing.sighting.firstSeen, fact.firstSeen)
             existing.sighting.lastSeen = max(existing.sighting.lastSeen, fact.lastSeen)
             if var merged = existing.sighting.severityContext {
-                merged.root = merged.root || context.root
-                merged.writableLocation = merged.writableLocation || context.writableLocation
-                merged.parentIsNetworkDaemon = merged.parentIsNetworkDaemon || context.parentIsNetworkDaemon
-                merged.publicDestination = merged.publicDestination || context.publicDestination
+                merged.absorb(context)
                 existing.sighting.severityContext = merged
                 existing.sighting.severity = Severity(merged)
             }

@@ -17,11 +17,7 @@ struct RoleJudge: Sendable {
         index.covers(term) || hostExceptions[host]?.contains(term) == true
     }
 
-    /// Loads the active baselines of every role, with accepted terms.
-    static func loadAll(_ session: Session) throws -> [String: RoleJudge] {
-        try loadAll(session, active: try DetectorStore(session: session).activeBaselines())
-    }
-
+    /// Loads the given active baselines (role → version id), with accepted terms.
     static func loadAll(_ session: Session, active: [String: Int64]) throws -> [String: RoleJudge] {
         let baselines = BaselineRepository(session: session)
         let store = DetectorStore(session: session)
