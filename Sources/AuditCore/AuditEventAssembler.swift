@@ -55,6 +55,8 @@ public struct AuditEventAssembler: Sendable {
 
     public let configuration: Configuration
     public private(set) var counters = Counters()
+    /// Buffers of completed events' records, for the parser to reuse (see ``AuditRecordRecycler``).
+    public var recycler = AuditRecordRecycler()
     var inFlight = SerialTable<InFlight>()
     /// Keys in the order their events opened (completed ones are skipped lazily).
     var order: [Key] = []
@@ -105,14 +107,12 @@ public struct AuditEventAssembler: Sendable {
         if key.node == 0, !(1200...1299).contains(record.type.code) { counters.lost += gaps.serialSeen(record.serial) }
         if recentlyDoneSet.contains(key) {
             counters.lateRecords += 1
-            if !isEOE { finish(key, [record], into: &done) }
+            if !isEOE { finish(key, list(record), into: &done) }
         } else if record.type.isSingleRecord || isEOE {
-            finish(key, [record], into: &done)
+            finish(key, list(record), into: &done)
         } else {
             arrivals += 1
-            var records: [AuditRecord] = []
-            records.reserveCapacity(8)
-            records.append(record)
+            let records = list(record)
             inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: timestamp))
             order.append(key)
             if !sawEndOfEvent { completeBySerial(newest: key.serial, into: &done) }
@@ -121,6 +121,13 @@ public struct AuditEventAssembler: Sendable {
             }
         }
         timeNoted(timestamp, into: &done)
+    }
+
+    /// A record list holding `record`, from the recycler.
+    private mutating func list(_ record: consuming AuditRecord) -> [AuditRecord] {
+        var records = recycler.takeList()
+        records.append(record)
+        return records
     }
 
     /// A record stamp moved event time.

@@ -10,20 +10,18 @@ public enum AuditEventNormalizer {
     /// Normalizes the records of one event (as ``AuditEventAssembler`` completed it).
     public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
         var b = Builder()
-        b.event.recordTypes.reserveCapacity(records.count)
-        // By pointer: Array's subscript getter would copy (retain and release) each record.
-        records.withUnsafeBufferPointer { records in
-            for i in records.indices { b.add(records[i]) }
-        }
-        b.finish()
+        b.normalize(records)
         // Move the event out (a copy would retain and release every string and array in it).
         var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
         swap(&event, &b.event)
         return event
     }
 
-    struct Builder {
-        var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
+    /// Builds one event at a time, keeping its arrays between events: a stream reader keeps
+    /// one and reads ``event`` after each ``normalize(_:)``. A caller that keeps a copy of the
+    /// event is safe: the next event then gets fresh arrays (copy on write).
+    public struct Builder: Sendable {
+        public internal(set) var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
         var haveStamp = false
         var arch: SyscallTable.Arch?
         var archText: String?
@@ -31,19 +29,60 @@ public enum AuditEventNormalizer {
         var syscallName: String?
         var exit: Int64?
         var args: [UInt64] = []
-        /// EXECVE arguments: text for whole ones, bytes while chunks (`aN[i]`) are being joined.
-        var argv: [Argument] = []
-
-        enum Argument {
-            case missing
-            case text(String)
-            case chunks([UInt8])
-        }
+        /// Long EXECVE arguments being joined from chunks (`aN[i]`), by argument index (rare).
+        var argumentChunks: [Int: [UInt8]] = [:]
         var kindFromRecords: AuditEventKind?
         var userMessage = AuditUserMessage()
         var haveUserMessage = false
         var config: AuditConfigChange?
         var scratch: [UInt8] = []
+
+        public init() {}
+
+        /// Normalizes the records of one event into ``event``.
+        public mutating func normalize(_ records: [AuditRecord]) {
+            reset()
+            event.recordTypes.reserveCapacity(records.count)
+            // By pointer: Array's subscript getter would copy (retain and release) each record.
+            records.withUnsafeBufferPointer { records in
+                for i in records.indices { add(records[i]) }
+            }
+            finish()
+        }
+
+        /// Forgets the last event, keeping the storage of its arrays where nobody else holds them.
+        mutating func reset() {
+            if event.syscall != nil { swap(&args, &event.syscall!.arguments) }
+            args.removeAll(keepingCapacity: true)
+            var argv: [String] = []
+            swap(&argv, &event.process.argv)
+            argv.removeAll(keepingCapacity: true)
+            event.timestampMilliseconds = 0
+            event.serial = 0
+            event.node = nil
+            event.kind = .other
+            event.recordTypes.removeAll(keepingCapacity: true)
+            event.syscall = nil
+            event.process = AuditProcess(argv: argv)
+            event.user = AuditUser()
+            event.paths.removeAll(keepingCapacity: true)
+            event.socket = nil
+            event.keys.removeAll(keepingCapacity: true)
+            event.userMessage = nil
+            event.config = nil
+            event.success = nil
+            haveStamp = false
+            arch = nil
+            archText = nil
+            syscallNumber = nil
+            syscallName = nil
+            exit = nil
+            if !argumentChunks.isEmpty { argumentChunks = [:] }
+            kindFromRecords = nil
+            if haveUserMessage { userMessage = AuditUserMessage() }
+            haveUserMessage = false
+            config = nil
+        }
 
         mutating func add(_ r: borrowing AuditRecord) {
             if !haveStamp {
@@ -132,20 +171,15 @@ public enum AuditEventNormalizer {
                 let chunk = i < k.count
                 if chunk, k[i] != UInt8(ascii: "[") { continue }
                 guard index < 1 << 16 else { continue }  // bounded: the kernel caps argv by ARG_MAX anyway
-                if argv.count <= index {
-                    if argv.isEmpty { argv.reserveCapacity(8) }
-                    argv.append(contentsOf: repeatElement(.missing, count: index + 1 - argv.count))
+                if event.process.argv.count <= index {
+                    event.process.argv.append(contentsOf: repeatElement("", count: index + 1 - event.process.argv.count))
                 }
                 let v = buf.slice(f.valueStart, f.valueLength)
                 if !chunk {
-                    argv[index] = .text(FieldValue.untrustedText(v, f.encoding) ?? "")
+                    event.process.argv[index] = FieldValue.untrustedText(v, f.encoding) ?? ""
                     continue
                 }
-                var bytes: [UInt8] = []
-                if case .chunks(let earlier) = argv[index] { bytes = earlier }
-                argv[index] = .missing
-                _ = FieldValue.untrusted(v, f.encoding, into: &bytes)
-                argv[index] = .chunks(bytes)
+                _ = FieldValue.untrusted(v, f.encoding, into: &argumentChunks[index, default: []])
             }
         }
 
@@ -313,14 +347,8 @@ public enum AuditEventNormalizer {
                 let name = syscallName ?? arch.flatMap { SyscallTable.name(arch: $0, number: number) }
                 event.syscall = AuditSyscall(arch: archText, number: number, name: name, exit: exit, arguments: args)
             }
-            if !argv.isEmpty {
-                event.process.argv = argv.map {
-                    switch $0 {
-                    case .missing: ""
-                    case .text(let s): s
-                    case .chunks(let bytes): AuditText.make(bytes)
-                    }
-                }
+            for (index, bytes) in argumentChunks where index < event.process.argv.count {
+                event.process.argv[index] = AuditText.make(bytes)
             }
             if haveUserMessage { event.userMessage = userMessage }
             event.config = config

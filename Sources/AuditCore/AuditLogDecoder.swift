@@ -42,6 +42,8 @@ public struct AuditLogDecoder: Sendable {
     public var lineage = ProcessLineage()
     public var socketTypes = SocketTypes()
     public var bindings = SocketBindings()
+    /// Keeps the event's arrays from one event to the next.
+    private var normalizer = AuditEventNormalizer.Builder()
     private var pending: [UInt8] = []
     private var skippingLongLine = false
     private var malformed = 0
@@ -91,18 +93,20 @@ public struct AuditLogDecoder: Sendable {
             line.withUnsafeBytes { lineReceived($0, emit) }
         }
         pending = []
-        for e in assembler.streamEnded() { eventCompleted(e, emit) }
+        for var e in assembler.streamEnded() { eventCompleted(&e, emit) }
     }
 
     /// One complete record line, with event time driving the assembler.
     public mutating func lineReceived(_ line: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
-        switch AuditRecordParser.parseLogLine(line) {
+        switch AuditRecordParser.parseLogLine(line, recycling: &assembler.recycler) {
         case .record(let r):
-            assembler.recordReceived(consume r, into: &completed)
-            if completed.isEmpty { return }
-            for i in completed.indices { eventCompleted(completed[i], emit) }
-            completed.removeAll(keepingCapacity: true)
+            var done: [AuditEventAssembler.Event] = []
+            swap(&done, &completed)  // a local: eventCompleted mutates self
+            assembler.recordReceived(consume r, into: &done)
+            for i in done.indices { eventCompleted(&done[i], emit) }
+            done.removeAll(keepingCapacity: true)
+            swap(&done, &completed)
         case .malformed(let reason, let bytes):
             malformed += 1
             emit(.malformed(reason: reason, bytes: bytes))
@@ -112,9 +116,9 @@ public struct AuditLogDecoder: Sendable {
     /// Feeds one message from the kernel's audit netlink socket: its type comes from the
     /// netlink header and its payload is the record text after `type=…` (`audit(…): fields`).
     public mutating func netlinkMessageReceived(type: UInt16, payload: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
-        switch AuditRecordParser.parseNetlinkPayload(type: type, payload) {
+        switch AuditRecordParser.parseNetlinkPayload(type: type, payload, recycling: &assembler.recycler) {
         case .record(let r):
-            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+            for var e in assembler.recordReceived(r) { eventCompleted(&e, emit) }
         case .malformed(let reason, let bytes):
             malformed += 1
             emit(.malformed(reason: reason, bytes: bytes))
@@ -126,7 +130,7 @@ public struct AuditLogDecoder: Sendable {
     public mutating func recordReceived(_ result: AuditRecordParser.Result, _ emit: (Output) -> Void) {
         switch result {
         case .record(let r):
-            for e in assembler.recordReceived(r) { eventCompleted(e, emit) }
+            for var e in assembler.recordReceived(r) { eventCompleted(&e, emit) }
         case .malformed(let reason, let bytes):
             malformed += 1
             emit(.malformed(reason: reason, bytes: bytes))
@@ -137,18 +141,20 @@ public struct AuditLogDecoder: Sendable {
     /// older than `timestampMilliseconds` less the assembler's timeout. Call it only when no
     /// record arrived for a while; on a busy stream the records' own times drive the assembler.
     public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64, _ emit: (Output) -> Void) {
-        for e in assembler.eventTimeAdvanced(to: timestampMilliseconds) { eventCompleted(e, emit) }
+        for var e in assembler.eventTimeAdvanced(to: timestampMilliseconds) { eventCompleted(&e, emit) }
     }
 
     /// Events the assembler holds that are not complete yet.
     public var eventsInFlight: Int { assembler.eventsInFlight }
 
-    private mutating func eventCompleted(_ e: borrowing AuditEventAssembler.Event, _ emit: (Output) -> Void) {
-        var event = AuditEventNormalizer.normalize(e.records)
-        lineage.eventSeen(&event)
-        socketTypes.eventSeen(&event)  // before bindings, so a bind's remembered address has its proto
-        bindings.eventSeen(&event)
-        emit(.event(consume event))
+    /// Normalizes `e` and hands its records' buffers back to the parser.
+    private mutating func eventCompleted(_ e: inout AuditEventAssembler.Event, _ emit: (Output) -> Void) {
+        normalizer.normalize(e.records)
+        assembler.recycler.recycle(&e.records)
+        lineage.eventSeen(&normalizer.event)
+        socketTypes.eventSeen(&normalizer.event)  // before bindings, so a bind's remembered address has its proto
+        bindings.eventSeen(&normalizer.event)
+        emit(.event(normalizer.event))
     }
 
     private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {

@@ -36,28 +36,45 @@ public enum AuditRecordParser {
     /// if case .record(let r) = AuditRecordParser.parseLogLine(line) { assembler.recordReceived(r) }
     /// ```
     public static func parseLogLine(_ line: UnsafeRawBufferPointer) -> Result {
+        var recycler = AuditRecordRecycler()
+        return parseLogLine(line, recycling: &recycler)
+    }
+
+    /// Parses one log line (without its newline) into buffers from `recycler`.
+    public static func parseLogLine(_ line: UnsafeRawBufferPointer, recycling recycler: inout AuditRecordRecycler) -> Result {
         if line.count > maximumRecordLength {
             return .malformed(reason: .tooLong, bytes: Array(line.prefix(maximumRecordLength)))
         }
-        var bytes = [UInt8](line)
-        if let last = bytes.last, last == 0x0D { bytes.removeLast() }
-        return parse(bytes, netlinkType: nil)
+        let end = line.last == 0x0D ? line.count - 1 : line.count
+        return parse(UnsafeRawBufferPointer(rebasing: line[0..<end]), netlinkType: nil, &recycler)
     }
 
     /// Parses one netlink payload of type `type` (`audit(…): fields`, trailing NULs and newline ignored).
     public static func parseNetlinkPayload(type: UInt16, _ payload: UnsafeRawBufferPointer) -> Result {
+        var recycler = AuditRecordRecycler()
+        return parseNetlinkPayload(type: type, payload, recycling: &recycler)
+    }
+
+    /// Parses one netlink payload into buffers from `recycler`.
+    public static func parseNetlinkPayload(
+        type: UInt16, _ payload: UnsafeRawBufferPointer, recycling recycler: inout AuditRecordRecycler
+    ) -> Result {
         var end = payload.count
         while end > 0, payload[end - 1] == 0 || payload[end - 1] == 0x0A { end -= 1 }
         if end > maximumRecordLength {
             return .malformed(reason: .tooLong, bytes: Array(payload.prefix(maximumRecordLength)))
         }
-        return parse([UInt8](payload.prefix(end)), netlinkType: AuditRecordType(code: type))
+        return parse(UnsafeRawBufferPointer(rebasing: payload[0..<end]), netlinkType: AuditRecordType(code: type), &recycler)
     }
 
-    private static func parse(_ bytes: [UInt8], netlinkType: AuditRecordType?) -> Result {
+    private static func parse(
+        _ text: UnsafeRawBufferPointer, netlinkType: AuditRecordType?, _ recycler: inout AuditRecordRecycler
+    ) -> Result {
+        var bytes = recycler.takeBytes()
+        text.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }  // typed: one memcpy
         var record = AuditRecord(
             type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0,
-            bytes: bytes, fields: [], node: 0..<0, typeName: 0..<0)
+            bytes: [], fields: recycler.takeFields(), node: 0..<0, typeName: 0..<0)
         let ok: MalformedReason? = bytes.withUnsafeBytes { buf -> MalformedReason? in
             var scanner = Scanner(buf)
             if netlinkType == nil {
@@ -95,6 +112,7 @@ public enum AuditRecordParser {
             return nil
         }
         if let ok { return .malformed(reason: ok, bytes: bytes) }
+        swap(&record.bytes, &bytes)
         return .record(consume record)
     }
 
@@ -107,7 +125,8 @@ public enum AuditRecordParser {
             let gs = indexOfGroupSeparator(buf, from: start)
             tokenize(buf, start, gs, .kernel, &sink)
             if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &sink) }
-            fields = Array(UnsafeBufferPointer(rebasing: scratch[0..<sink.count]))
+            fields.removeAll(keepingCapacity: true)
+            fields.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<sink.count]))
             if !sink.overflow.isEmpty { fields += sink.overflow }
         }
     }
