@@ -46,18 +46,11 @@ extension AgentCommand {
             defer { if fd > 0 { close(fd) } }
 
             var decoder = AuditLogDecoder()
-            var json = AuditEventJSON(capacity: 1 << 18)
+            var output = JSONLines()
             let chunkSize = 1 << 20
             let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
             defer { chunk.deallocate() }
             var readError: Int32 = 0
-            let emit: (AuditLogDecoder.Output) -> Void = { output in
-                switch output {
-                case .event(let event): json.write(event)
-                case .malformed(let reason, let bytes):
-                    bytes.withUnsafeBytes { json.writeMalformed(reason: reason.rawValue, raw: $0) }
-                }
-            }
             while true {
                 let n = read(fd, chunk.baseAddress, chunkSize)
                 if n < 0 {
@@ -66,11 +59,11 @@ extension AgentCommand {
                     break
                 }
                 if n == 0 { break }
-                decoder.bytesReceived(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), emit)
-                if json.count >= 1 << 17 { try flush(&json) }
+                decoder.bytesReceived(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), into: &output)
+                if output.json.count >= 1 << 17 { try flush(&output.json) }
             }
-            decoder.streamEnded(emit)
-            try flush(&json)
+            decoder.streamEnded(into: &output)
+            try flush(&output.json)
             if stats {
                 let s = decoder.statistics
                 var line = "{\"records\":\(s.records),\"events\":\(s.events),\"malformed\":\(s.malformed),\"lost\":\(s.lost)}\n"
@@ -96,6 +89,17 @@ extension AgentCommand {
                 }
             }
             json.removeAll()
+        }
+    }
+
+    /// Writes each event the decoder lends, and each malformed record, as a JSON line.
+    struct JSONLines: AuditLogDecoderOutput {
+        var json = AuditEventJSON(capacity: 1 << 18)
+
+        mutating func eventDecoded(_ event: AuditEvent) { json.write(event) }
+
+        mutating func malformedRecord(reason: AuditRecordParser.MalformedReason, bytes: [UInt8]) {
+            bytes.withUnsafeBytes { json.writeMalformed(reason: reason.rawValue, raw: $0) }
         }
     }
 

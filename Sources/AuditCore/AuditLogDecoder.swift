@@ -62,22 +62,27 @@ public struct AuditLogDecoder: Sendable {
 
     /// Bytes arrived; calls `emit` for every event or malformed record they complete.
     public mutating func bytesReceived(_ chunk: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        Self.withOutput(emit) { bytesReceived(chunk, into: &$0) }
+    }
+
+    /// Bytes arrived; hands `emit` every event or malformed record they complete.
+    public mutating func bytesReceived(_ chunk: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput) {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         var start = 0
         let n = chunk.count
         while start < n {
             guard let hit = memchr(base + start, 0x0A, n - start) else {
-                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<n]), emit)
+                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<n]), &emit)
                 return
             }
             let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             if pending.isEmpty && !skippingLongLine {
-                lineReceived(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), emit)
+                lineReceived(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), into: &emit)
             } else {
-                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), emit)
+                appendPending(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), &emit)
                 if !skippingLongLine {
                     let line = pending
-                    line.withUnsafeBytes { lineReceived($0, emit) }
+                    line.withUnsafeBytes { lineReceived($0, into: &emit) }
                 }
                 pending.removeAll(keepingCapacity: pending.capacity <= 1 << 16)
                 skippingLongLine = false
@@ -88,52 +93,74 @@ public struct AuditLogDecoder: Sendable {
 
     /// The stream ended: a last line without newline is parsed, and every open event completes.
     public mutating func streamEnded(_ emit: (Output) -> Void) {
+        Self.withOutput(emit) { streamEnded(into: &$0) }
+    }
+
+    /// The stream ended: a last line without newline is parsed, and every open event completes.
+    public mutating func streamEnded(into emit: inout some AuditLogDecoderOutput) {
         if !pending.isEmpty, !skippingLongLine {
             let line = pending
-            line.withUnsafeBytes { lineReceived($0, emit) }
+            line.withUnsafeBytes { lineReceived($0, into: &emit) }
         }
         pending = []
-        for var e in assembler.streamEnded() { eventCompleted(&e, emit) }
+        for var e in assembler.streamEnded() { eventCompleted(&e, &emit) }
     }
 
     /// One complete record line, with event time driving the assembler.
     public mutating func lineReceived(_ line: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        Self.withOutput(emit) { lineReceived(line, into: &$0) }
+    }
+
+    /// One complete record line, with event time driving the assembler.
+    public mutating func lineReceived(_ line: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput) {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
         switch AuditRecordParser.parseLogLine(line, recycling: &assembler.recycler) {
         case .record(let r):
             var done: [AuditEventAssembler.Event] = []
             swap(&done, &completed)  // a local: eventCompleted mutates self
             assembler.recordReceived(consume r, into: &done)
-            for i in done.indices { eventCompleted(&done[i], emit) }
+            for i in done.indices { eventCompleted(&done[i], &emit) }
             done.removeAll(keepingCapacity: true)
             swap(&done, &completed)
         case .malformed(let reason, let bytes):
             malformed += 1
-            emit(.malformed(reason: reason, bytes: bytes))
+            emit.malformedRecord(reason: reason, bytes: bytes)
         }
     }
 
     /// Feeds one message from the kernel's audit netlink socket: its type comes from the
     /// netlink header and its payload is the record text after `type=…` (`audit(…): fields`).
     public mutating func netlinkMessageReceived(type: UInt16, payload: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+        Self.withOutput(emit) { netlinkMessageReceived(type: type, payload: payload, into: &$0) }
+    }
+
+    /// Feeds one message from the kernel's audit netlink socket (see the closure form).
+    public mutating func netlinkMessageReceived(
+        type: UInt16, payload: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput
+    ) {
         switch AuditRecordParser.parseNetlinkPayload(type: type, payload, recycling: &assembler.recycler) {
         case .record(let r):
-            for var e in assembler.recordReceived(r) { eventCompleted(&e, emit) }
+            for var e in assembler.recordReceived(r) { eventCompleted(&e, &emit) }
         case .malformed(let reason, let bytes):
             malformed += 1
-            emit(.malformed(reason: reason, bytes: bytes))
+            emit.malformedRecord(reason: reason, bytes: bytes)
         }
     }
 
     /// One record that arrived already parsed (a netlink message through
     /// ``AuditRecordParser/parseNetlinkPayload(type:_:)``); calls `emit` for the events it completes.
     public mutating func recordReceived(_ result: AuditRecordParser.Result, _ emit: (Output) -> Void) {
+        Self.withOutput(emit) { recordReceived(result, into: &$0) }
+    }
+
+    /// One record that arrived already parsed (see the closure form).
+    public mutating func recordReceived(_ result: AuditRecordParser.Result, into emit: inout some AuditLogDecoderOutput) {
         switch result {
         case .record(let r):
-            for var e in assembler.recordReceived(r) { eventCompleted(&e, emit) }
+            for var e in assembler.recordReceived(r) { eventCompleted(&e, &emit) }
         case .malformed(let reason, let bytes):
             malformed += 1
-            emit(.malformed(reason: reason, bytes: bytes))
+            emit.malformedRecord(reason: reason, bytes: bytes)
         }
     }
 
@@ -141,30 +168,60 @@ public struct AuditLogDecoder: Sendable {
     /// older than `timestampMilliseconds` less the assembler's timeout. Call it only when no
     /// record arrived for a while; on a busy stream the records' own times drive the assembler.
     public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64, _ emit: (Output) -> Void) {
-        for var e in assembler.eventTimeAdvanced(to: timestampMilliseconds) { eventCompleted(&e, emit) }
+        Self.withOutput(emit) { eventTimeAdvanced(to: timestampMilliseconds, into: &$0) }
+    }
+
+    /// Time passed on a quiet live stream (see the closure form).
+    public mutating func eventTimeAdvanced(to timestampMilliseconds: Int64, into emit: inout some AuditLogDecoderOutput) {
+        for var e in assembler.eventTimeAdvanced(to: timestampMilliseconds) { eventCompleted(&e, &emit) }
     }
 
     /// Events the assembler holds that are not complete yet.
     public var eventsInFlight: Int { assembler.eventsInFlight }
 
     /// Normalizes `e` and hands its records' buffers back to the parser.
-    private mutating func eventCompleted(_ e: inout AuditEventAssembler.Event, _ emit: (Output) -> Void) {
+    private mutating func eventCompleted(_ e: inout AuditEventAssembler.Event, _ emit: inout some AuditLogDecoderOutput) {
         normalizer.normalize(e.records)
         assembler.recycler.recycle(&e.records)
         lineage.eventSeen(&normalizer.event)
         socketTypes.eventSeen(&normalizer.event)  // before bindings, so a bind's remembered address has its proto
         bindings.eventSeen(&normalizer.event)
-        emit(.event(normalizer.event))
+        emit.eventDecoded(normalizer.event)
     }
 
-    private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: (Output) -> Void) {
+    private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: inout some AuditLogDecoderOutput) {
         if skippingLongLine { return }
         pending.append(contentsOf: bytes)
         if pending.count > AuditRecordParser.maximumRecordLength {
             malformed += 1
-            emit(.malformed(reason: .tooLong, bytes: Array(pending.prefix(AuditRecordParser.maximumRecordLength))))
+            emit.malformedRecord(reason: .tooLong, bytes: Array(pending.prefix(AuditRecordParser.maximumRecordLength)))
             pending.removeAll()
             skippingLongLine = true
         }
     }
+
+    /// Runs `body` with an output that wraps `emit` (the closure forms of the methods above).
+    private static func withOutput(_ emit: (Output) -> Void, _ body: (inout ClosureOutput) -> Void) {
+        withoutActuallyEscaping(emit) { emit in
+            var output = ClosureOutput(emit: emit)
+            body(&output)
+        }
+    }
+
+    /// An ``AuditLogDecoderOutput`` over an `(Output) -> Void` closure: each event is copied into
+    /// an ``Output/event(_:)``.
+    private struct ClosureOutput: AuditLogDecoderOutput {
+        let emit: (Output) -> Void
+        mutating func eventDecoded(_ event: AuditEvent) { emit(.event(event)) }
+        mutating func malformedRecord(reason: AuditRecordParser.MalformedReason, bytes: [UInt8]) {
+            emit(.malformed(reason: reason, bytes: bytes))
+        }
+    }
+}
+
+/// Receives what an ``AuditLogDecoder`` completes. The event is lent for the call: the decoder
+/// reuses its arrays for the next one, so copy it to keep it (a copy is always safe).
+public protocol AuditLogDecoderOutput {
+    mutating func eventDecoded(_ event: AuditEvent)
+    mutating func malformedRecord(reason: AuditRecordParser.MalformedReason, bytes: [UInt8])
 }
