@@ -163,7 +163,7 @@ public enum AuditRecordParser {
             while i < end, buf[i] == 0x20 || buf[i] == 0x09 { i += 1 }
             if i >= end { break }
             let keyStart = i
-            while i < end, buf[i] != UInt8(ascii: "="), buf[i] != 0x20 { i += 1 }
+            i = ByteScan.first(UInt8(ascii: "="), or: 0x20, buf, i, end)
             if i >= end || buf[i] == 0x20 { continue }  // free text, not a field
             let keyLength = i - keyStart
             i += 1  // '='
@@ -174,7 +174,7 @@ public enum AuditRecordParser {
             if i < end, buf[i] == UInt8(ascii: "\"") {
                 encoding = .doubleQuoted
                 valueStart = i + 1
-                let j = find(UInt8(ascii: "\""), buf, valueStart, end)
+                let j = ByteScan.first(UInt8(ascii: "\""), buf, valueStart, end)
                 valueEnd = j
                 i = min(j + 1, end)
             } else if i < end, buf[i] == UInt8(ascii: "'") {
@@ -190,7 +190,7 @@ public enum AuditRecordParser {
                     while j >= valueStart, buf[j] != UInt8(ascii: "'") { j -= 1 }
                     if j < valueStart { j = end }
                 } else {
-                    j = find(UInt8(ascii: "'"), buf, valueStart, end)
+                    j = ByteScan.first(UInt8(ascii: "'"), buf, valueStart, end)
                 }
                 valueEnd = j
                 i = min(j + 1, end)
@@ -200,7 +200,7 @@ public enum AuditRecordParser {
                 }
             } else {
                 valueStart = i
-                i = find(0x20, buf, i, end)
+                i = ByteScan.first(0x20, buf, i, end)
                 valueEnd = i
             }
             fields.append(
@@ -209,22 +209,6 @@ public enum AuditRecordParser {
                     valueLength: Int32(valueEnd - valueStart), encoding: encoding, origin: origin))
         }
     }
-}
-
-/// Index of the first `byte` in `buf[start..<end]`, or `end` (memchr: values such as hex
-/// arguments and proctitles are long).
-@inline(__always)
-func find(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
-    // Most values are short numbers: look at a few bytes before paying for a call.
-    var i = start
-    let quick = min(end, start + 12)
-    while i < quick {
-        if buf[i] == byte { return i }
-        i += 1
-    }
-    guard i < end, let base = buf.baseAddress else { return end }
-    guard let hit = memchr(base + i, Int32(byte), end - i) else { return end }
-    return UnsafeRawPointer(hit) - base
 }
 
 @inline(__always)
