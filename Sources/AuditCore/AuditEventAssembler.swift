@@ -42,20 +42,20 @@ public struct AuditEventAssembler: Sendable {
     /// A completed event: its records in arrival order.
     public struct Event: Sendable {
         public var serial: UInt32
-        public var records: [AuditRecord]
+        public var records: AuditRecords
     }
 
     typealias Key = SerialKey
 
     struct InFlight {
-        var records: [AuditRecord]
+        var records: AuditRecords
         var arrival: UInt64
         var timestampMilliseconds: Int64
     }
 
     public let configuration: Configuration
     public private(set) var counters = Counters()
-    /// Buffers of completed events' records, for the parser to reuse (see ``AuditRecordRecycler``).
+    /// Record stores of completed events, to assemble later events in (see ``AuditRecordRecycler``).
     public var recycler = AuditRecordRecycler()
     var inFlight = SerialTable<InFlight>()
     /// Keys in the order their events opened (completed ones are skipped lazily).
@@ -86,33 +86,53 @@ public struct AuditEventAssembler: Sendable {
 
     /// A record arrived: appends the events this completed to `done` (a caller-owned buffer,
     /// so a stream reader allocates no array per record).
-    public mutating func recordReceived(_ record: consuming AuditRecord, into done: inout [Event]) {
+    public mutating func recordReceived(_ record: borrowing AuditRecord, into done: inout [Event]) {
+        let node = record.bytes.withUnsafeBytes { Self.nodeHash($0, record.node) }
+        received(type: record.type, serial: record.serial, node: node, timestamp: record.timestampMilliseconds, into: &done) {
+            $0.append(record)
+        }
+    }
+
+    /// A record arrived as its parsed header and its text: its fields are tokenized straight
+    /// into its event's store.
+    mutating func recordReceived(_ header: AuditRecordParser.Header, text: UnsafeRawBufferPointer, into done: inout [Event]) {
+        received(
+            type: header.type, serial: header.serial, node: Self.nodeHash(text, header.node),
+            timestamp: header.timestampMilliseconds, into: &done
+        ) { $0.append(header, text: text) }
+    }
+
+    /// The state machine for one record; `store` appends the record to its event's records.
+    private mutating func received(
+        type: AuditRecordType, serial: UInt32, node: UInt64, timestamp: Int64, into done: inout [Event],
+        store: (inout AuditRecords) -> Void
+    ) {
         counters.records += 1
-        let timestamp = record.timestampMilliseconds
-        let key = Key(serial: record.serial, node: Self.nodeHash(record))
-        let isEOE = record.type == .eoe
+        let key = Key(serial: serial, node: node)
+        let isEOE = type == .eoe
         if isEOE { sawEndOfEvent = true }
 
         if let index = inFlight.index(of: key) {
             if isEOE {
-                finish(key, inFlight.remove(at: index).records, into: &done)
+                finish(key, inFlight.remove(at: index).records, into: &done)  // EOE itself is not kept
             } else {
-                inFlight.slots[index]!.value.records.append(record)  // in place: no closure capturing a copy
+                store(&inFlight.slots[index]!.value.records)  // in place
             }
             timeNoted(timestamp, into: &done)
             return
         }
         // The first record of a serial (or a late one).
+        var records = recycler.take()
+        store(&records)
         // auditd stamps its own DAEMON_* records from its own counter, not the kernel's.
-        if key.node == 0, !(1200...1299).contains(record.type.code) { counters.lost += gaps.serialSeen(record.serial) }
+        if key.node == 0, !(1200...1299).contains(type.code) { counters.lost += gaps.serialSeen(serial) }
         if recentlyDoneSet.contains(key) {
             counters.lateRecords += 1
-            if !isEOE { finish(key, list(record), into: &done) }
-        } else if record.type.isSingleRecord || isEOE {
-            finish(key, list(record), into: &done)
+            if !isEOE { finish(key, records, into: &done) } else { recycler.recycle(&records) }
+        } else if type.isSingleRecord || isEOE {
+            finish(key, records, into: &done)
         } else {
             arrivals += 1
-            let records = list(record)
             inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: timestamp))
             order.append(key)
             if !sawEndOfEvent { completeBySerial(newest: key.serial, into: &done) }
@@ -121,13 +141,6 @@ public struct AuditEventAssembler: Sendable {
             }
         }
         timeNoted(timestamp, into: &done)
-    }
-
-    /// A record list holding `record`, from the recycler.
-    private mutating func list(_ record: consuming AuditRecord) -> [AuditRecord] {
-        var records = recycler.takeList()
-        records.append(record)
-        return records
     }
 
     /// A record stamp moved event time.
@@ -216,7 +229,7 @@ public struct AuditEventAssembler: Sendable {
         }
     }
 
-    private mutating func finish(_ key: Key, _ records: [AuditRecord], into done: inout [Event]) {
+    private mutating func finish(_ key: Key, _ records: consuming AuditRecords, into done: inout [Event]) {
         compactOrder()
         counters.events += 1
         done.append(Event(serial: key.serial, records: records))
@@ -226,11 +239,11 @@ public struct AuditEventAssembler: Sendable {
         recentlyDoneNext = (recentlyDoneNext + 1) % recentlyDone.count
     }
 
-    /// FNV-1a of the `node=` name; 0 without one.
-    static func nodeHash(_ record: AuditRecord) -> UInt64 {
-        guard !record.node.isEmpty else { return 0 }
+    /// FNV-1a of the `node=` name at `node` in `bytes`; 0 without one.
+    static func nodeHash(_ bytes: UnsafeRawBufferPointer, _ node: Range<Int32>) -> UInt64 {
+        guard !node.isEmpty else { return 0 }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in record.node { h = (h ^ UInt64(record.bytes[Int(i)])) &* 0x100_0000_01b3 }
+        for i in node { h = (h ^ UInt64(bytes[Int(i)])) &* 0x100_0000_01b3 }
         return h | 1
     }
 }

@@ -10,7 +10,7 @@ public enum AuditEventNormalizer {
     /// Normalizes the records of one event (as ``AuditEventAssembler`` completed it).
     public static func normalize(_ records: [AuditRecord]) -> AuditEvent {
         var b = Builder()
-        b.normalize(records)
+        b.normalize(AuditRecords(records))
         // Move the event out (a copy would retain and release every string and array in it).
         var event = AuditEvent(timestampMilliseconds: 0, serial: 0)
         swap(&event, &b.event)
@@ -40,12 +40,19 @@ public enum AuditEventNormalizer {
         public init() {}
 
         /// Normalizes the records of one event into ``event``.
-        public mutating func normalize(_ records: [AuditRecord]) {
+        public mutating func normalize(_ records: borrowing AuditRecords) {
             reset()
             event.recordTypes.reserveCapacity(records.count)
-            // By pointer: Array's subscript getter would copy (retain and release) each record.
-            records.withUnsafeBufferPointer { records in
-                for i in records.indices { add(records[i]) }
+            // One pointer to each buffer for the whole event: no reference counting per record.
+            let headers = records.headers
+            records.bytes.withUnsafeBytes { buf in
+                records.fields.withUnsafeBufferPointer { fields in
+                    headers.withUnsafeBufferPointer { headers in
+                        for h in headers {
+                            add(h, UnsafeBufferPointer(rebasing: fields[Int(h.fields.lowerBound)..<Int(h.fields.upperBound)]), buf)
+                        }
+                    }
+                }
             }
             finish()
         }
@@ -84,28 +91,21 @@ public enum AuditEventNormalizer {
             config = nil
         }
 
-        mutating func add(_ r: borrowing AuditRecord) {
+        /// Adds one record: `fields` are its fields, with positions in `buf`, the event's bytes.
+        mutating func add(_ h: AuditRecords.Header, _ fields: UnsafeBufferPointer<AuditField>, _ buf: UnsafeRawBufferPointer) {
             if !haveStamp {
                 haveStamp = true
-                event.timestampMilliseconds = r.timestampMilliseconds
-                event.serial = r.serial
-                if !r.node.isEmpty {
-                    event.node = r.bytes.withUnsafeBytes { AuditText.make($0.slice(Int(r.node.lowerBound), r.node.count)) }
-                }
+                event.timestampMilliseconds = h.timestampMilliseconds
+                event.serial = h.serial
+                if !h.node.isEmpty { event.node = AuditText.make(buf.slice(h.node.lowerBound, Int32(h.node.count))) }
             }
-            event.recordTypes.append(r.typeDescription)
-            let type = r.type
-            noteKind(type)
-            // Fields by pointer: iterating the array itself would retain and release it.
-            r.bytes.withUnsafeBytes { buf in
-                r.fields.withUnsafeBufferPointer { fields in
-                    switch type {
-                    case .syscall: syscallRecord(fields, buf)
-                    case .execve: execveRecord(fields, buf)
-                    case .path: pathRecord(fields, buf)
-                    default: genericRecord(type, fields, buf)
-                    }
-                }
+            event.recordTypes.append(h.typeDescription(buf))
+            noteKind(h.type)
+            switch h.type {
+            case .syscall: syscallRecord(fields, buf)
+            case .execve: execveRecord(fields, buf)
+            case .path: pathRecord(fields, buf)
+            default: genericRecord(h.type, fields, buf)
             }
         }
 

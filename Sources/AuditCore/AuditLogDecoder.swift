@@ -114,18 +114,32 @@ public struct AuditLogDecoder: Sendable {
     /// One complete record line, with event time driving the assembler.
     public mutating func lineReceived(_ line: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput) {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
-        switch AuditRecordParser.parseLogLine(line, recycling: &assembler.recycler) {
-        case .record(let r):
-            var done: [AuditEventAssembler.Event] = []
-            swap(&done, &completed)  // a local: eventCompleted mutates self
-            assembler.recordReceived(consume r, into: &done)
-            for i in done.indices { eventCompleted(&done[i], &emit) }
-            done.removeAll(keepingCapacity: true)
-            swap(&done, &completed)
-        case .malformed(let reason, let bytes):
+        if line.count > AuditRecordParser.maximumRecordLength {
             malformed += 1
-            emit.malformedRecord(reason: reason, bytes: bytes)
+            emit.malformedRecord(reason: .tooLong, bytes: Array(line.prefix(AuditRecordParser.maximumRecordLength)))
+            return
         }
+        textReceived(AuditRecordParser.logLineText(line), netlinkType: nil, into: &emit)
+    }
+
+    /// One record's text: its header is parsed here, its fields straight into its event's store.
+    private mutating func textReceived(
+        _ text: UnsafeRawBufferPointer, netlinkType: AuditRecordType?, into emit: inout some AuditLogDecoderOutput
+    ) {
+        let header: AuditRecordParser.Header
+        do throws(AuditRecordParser.MalformedReason) {
+            header = try AuditRecordParser.parseHeader(text, netlinkType: netlinkType)
+        } catch {
+            malformed += 1
+            emit.malformedRecord(reason: error, bytes: Array(text))
+            return
+        }
+        var done: [AuditEventAssembler.Event] = []
+        swap(&done, &completed)  // a local: eventCompleted mutates self
+        assembler.recordReceived(header, text: text, into: &done)
+        for i in done.indices { eventCompleted(&done[i], &emit) }
+        done.removeAll(keepingCapacity: true)
+        swap(&done, &completed)
     }
 
     /// Feeds one message from the kernel's audit netlink socket: its type comes from the
@@ -138,13 +152,13 @@ public struct AuditLogDecoder: Sendable {
     public mutating func netlinkMessageReceived(
         type: UInt16, payload: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput
     ) {
-        switch AuditRecordParser.parseNetlinkPayload(type: type, payload, recycling: &assembler.recycler) {
-        case .record(let r):
-            for var e in assembler.recordReceived(r) { eventCompleted(&e, &emit) }
-        case .malformed(let reason, let bytes):
+        let text = AuditRecordParser.netlinkText(payload)
+        if text.count > AuditRecordParser.maximumRecordLength {
             malformed += 1
-            emit.malformedRecord(reason: reason, bytes: bytes)
+            emit.malformedRecord(reason: .tooLong, bytes: Array(text.prefix(AuditRecordParser.maximumRecordLength)))
+            return
         }
+        textReceived(text, netlinkType: AuditRecordType(code: type), into: &emit)
     }
 
     /// One record that arrived already parsed (a netlink message through
@@ -157,7 +171,9 @@ public struct AuditLogDecoder: Sendable {
     public mutating func recordReceived(_ result: AuditRecordParser.Result, into emit: inout some AuditLogDecoderOutput) {
         switch result {
         case .record(let r):
-            for var e in assembler.recordReceived(r) { eventCompleted(&e, &emit) }
+            var done: [AuditEventAssembler.Event] = []
+            assembler.recordReceived(r, into: &done)
+            for i in done.indices { eventCompleted(&done[i], &emit) }
         case .malformed(let reason, let bytes):
             malformed += 1
             emit.malformedRecord(reason: reason, bytes: bytes)

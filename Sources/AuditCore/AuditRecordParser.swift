@@ -24,7 +24,7 @@ public enum AuditRecordParser {
         case malformed(reason: MalformedReason, bytes: [UInt8])
     }
 
-    public enum MalformedReason: String, Sendable {
+    public enum MalformedReason: String, Sendable, Error {
         case missingType = "missing type="
         case missingStamp = "missing msg=audit(SECONDS.MILLIS:SERIAL) stamp"
         case tooLong = "record longer than the maximum"
@@ -36,96 +36,109 @@ public enum AuditRecordParser {
     /// if case .record(let r) = AuditRecordParser.parseLogLine(line) { assembler.recordReceived(r) }
     /// ```
     public static func parseLogLine(_ line: UnsafeRawBufferPointer) -> Result {
-        var recycler = AuditRecordRecycler()
-        return parseLogLine(line, recycling: &recycler)
-    }
-
-    /// Parses one log line (without its newline) into buffers from `recycler`.
-    public static func parseLogLine(_ line: UnsafeRawBufferPointer, recycling recycler: inout AuditRecordRecycler) -> Result {
         if line.count > maximumRecordLength {
             return .malformed(reason: .tooLong, bytes: Array(line.prefix(maximumRecordLength)))
         }
-        let end = line.last == 0x0D ? line.count - 1 : line.count
-        return parse(UnsafeRawBufferPointer(rebasing: line[0..<end]), netlinkType: nil, &recycler)
+        return parse(logLineText(line), netlinkType: nil)
     }
 
     /// Parses one netlink payload of type `type` (`audit(…): fields`, trailing NULs and newline ignored).
     public static func parseNetlinkPayload(type: UInt16, _ payload: UnsafeRawBufferPointer) -> Result {
-        var recycler = AuditRecordRecycler()
-        return parseNetlinkPayload(type: type, payload, recycling: &recycler)
+        let text = netlinkText(payload)
+        if text.count > maximumRecordLength {
+            return .malformed(reason: .tooLong, bytes: Array(text.prefix(maximumRecordLength)))
+        }
+        return parse(text, netlinkType: AuditRecordType(code: type))
     }
 
-    /// Parses one netlink payload into buffers from `recycler`.
-    public static func parseNetlinkPayload(
-        type: UInt16, _ payload: UnsafeRawBufferPointer, recycling recycler: inout AuditRecordRecycler
-    ) -> Result {
+    /// A log line without a trailing carriage return.
+    static func logLineText(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        line.last == 0x0D ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
+    }
+
+    /// A netlink payload without its trailing NULs and newline.
+    static func netlinkText(_ payload: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var end = payload.count
         while end > 0, payload[end - 1] == 0 || payload[end - 1] == 0x0A { end -= 1 }
-        if end > maximumRecordLength {
-            return .malformed(reason: .tooLong, bytes: Array(payload.prefix(maximumRecordLength)))
-        }
-        return parse(UnsafeRawBufferPointer(rebasing: payload[0..<end]), netlinkType: AuditRecordType(code: type), &recycler)
+        return UnsafeRawBufferPointer(rebasing: payload[0..<end])
     }
 
-    private static func parse(
-        _ text: UnsafeRawBufferPointer, netlinkType: AuditRecordType?, _ recycler: inout AuditRecordRecycler
-    ) -> Result {
-        var bytes = recycler.takeBytes()
-        text.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }  // typed: one memcpy
-        var record = AuditRecord(
-            type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0,
-            bytes: [], fields: recycler.takeFields(), node: 0..<0, typeName: 0..<0)
-        let ok: MalformedReason? = bytes.withUnsafeBytes { buf -> MalformedReason? in
-            var scanner = Scanner(buf)
-            if netlinkType == nil {
-                if scanner.consume("node=") {
-                    let start = scanner.index
-                    scanner.skip(until: 0x20)
-                    record.node = Int32(start)..<Int32(scanner.index)
-                    scanner.skipSpaces()
-                }
-                guard scanner.consume("type=") else { return .missingType }
+    private static func parse(_ text: UnsafeRawBufferPointer, netlinkType: AuditRecordType?) -> Result {
+        let bytes = [UInt8](text)
+        let header: Header
+        do throws(MalformedReason) {
+            header = try parseHeader(text, netlinkType: netlinkType)
+        } catch {
+            return .malformed(reason: error, bytes: bytes)
+        }
+        var fields: [AuditField] = []
+        bytes.withUnsafeBytes { tokenizeFields($0, from: Int(header.fieldsStart), into: &fields) }
+        return .record(
+            AuditRecord(
+                type: header.type, timestampMilliseconds: header.timestampMilliseconds, serial: header.serial,
+                bytes: bytes, fields: fields, node: header.node, typeName: header.typeName))
+    }
+
+    /// What a record's header says; positions are relative to the record's first byte.
+    struct Header {
+        var type: AuditRecordType
+        var timestampMilliseconds: Int64
+        var serial: UInt32
+        var node: Range<Int32> = 0..<0
+        var typeName: Range<Int32> = 0..<0
+        /// Where the fields begin, after the stamp.
+        var fieldsStart: Int32
+    }
+
+    /// Reads `[node=NAME ]type=NAME msg=audit(SECONDS.MILLIS:SERIAL):`, or for a netlink
+    /// payload (`netlinkType` given) just the stamp.
+    static func parseHeader(_ buf: UnsafeRawBufferPointer, netlinkType: AuditRecordType?) throws(MalformedReason) -> Header {
+        var header = Header(type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0, fieldsStart: 0)
+        var scanner = Scanner(buf)
+        if netlinkType == nil {
+            if scanner.consume("node=") {
                 let start = scanner.index
                 scanner.skip(until: 0x20)
-                record.typeName = Int32(start)..<Int32(scanner.index)
-                let name = buf.slice(start, scanner.index - start)
-                record.type = AuditRecordType.lookUp(name) ?? AuditRecordType(code: 0)
+                header.node = Int32(start)..<Int32(scanner.index)
                 scanner.skipSpaces()
-                guard scanner.consume("msg=") else { return .missingStamp }
             }
-            guard scanner.consume("audit("), let seconds = scanner.decimal(), scanner.consume(".") else {
-                return .missingStamp
-            }
-            let millisStart = scanner.index
-            guard let fraction = scanner.decimal() else { return .missingStamp }
-            let digits = scanner.index - millisStart
-            var millis = fraction
-            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
-            if digits > 3 { for _ in 3..<min(digits, 20) { millis /= 10 } }
-            guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
-                scanner.consume(")"), seconds < 1 << 40
-            else { return .missingStamp }
-            _ = scanner.consume(":")
-            record.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
-            record.serial = UInt32(serial)
-            tokenizeFields(buf, from: scanner.index, into: &record.fields)
-            return nil
+            guard scanner.consume("type=") else { throw .missingType }
+            let start = scanner.index
+            scanner.skip(until: 0x20)
+            header.typeName = Int32(start)..<Int32(scanner.index)
+            header.type = AuditRecordType.lookUp(buf.slice(start, scanner.index - start)) ?? AuditRecordType(code: 0)
+            scanner.skipSpaces()
+            guard scanner.consume("msg=") else { throw .missingStamp }
         }
-        if let ok { return .malformed(reason: ok, bytes: bytes) }
-        swap(&record.bytes, &bytes)
-        return .record(consume record)
+        guard scanner.consume("audit("), let seconds = scanner.decimal(), scanner.consume(".") else {
+            throw .missingStamp
+        }
+        let millisStart = scanner.index
+        guard let fraction = scanner.decimal() else { throw .missingStamp }
+        let digits = scanner.index - millisStart
+        var millis = fraction
+        if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        if digits > 3 { for _ in 3..<min(digits, 20) { millis /= 10 } }
+        guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
+            scanner.consume(")"), seconds < 1 << 40
+        else { throw .missingStamp }
+        _ = scanner.consume(":")
+        header.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
+        header.serial = UInt32(serial)
+        header.fieldsStart = Int32(scanner.index)
+        return header
     }
 
-    /// Splits `key=value` fields from `start` to the end, handling `msg='…'` and the 0x1D separator.
+    /// Appends the `key=value` fields from `start` to the end to `fields`, handling `msg='…'`
+    /// and the 0x1D separator.
     static func tokenizeFields(_ buf: UnsafeRawBufferPointer, from start: Int, into fields: inout [AuditField]) {
-        // Collect into a stack buffer, then make one array of the exact size: no growth, no
-        // per-append checks. Records with more fields than fit continue in `fields`.
+        // Collect into a stack buffer, then append them at once: no per-field growth checks.
+        // Records with more fields than fit continue in an overflow array.
         withUnsafeTemporaryAllocation(of: AuditField.self, capacity: 64) { scratch in
             var sink = FieldSink(scratch: scratch)
             let gs = indexOfGroupSeparator(buf, from: start)
             tokenize(buf, start, gs, .kernel, &sink)
             if gs < buf.count { tokenize(buf, gs + 1, buf.count, .enriched, &sink) }
-            fields.removeAll(keepingCapacity: true)
             fields.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<sink.count]))
             if !sink.overflow.isEmpty { fields += sink.overflow }
         }
