@@ -26,6 +26,11 @@ public struct AuditEventAssembler: Sendable {
         public var maximumEventsInFlight = 4096
         public var timeoutMilliseconds: Int64 = 2_000
         public var serialWindow: UInt32 = 64
+        /// An event whose records grow past this many bytes completes early (evicted), and its
+        /// later records make events of their own: a hostile stream repeating one serial
+        /// without EOE cannot grow one event without bound. The kernel's largest real events
+        /// (an execve with arguments near ARG_MAX, hex encoded) stay far below it.
+        public var maximumEventBytes = 32 << 20
         public init() {}
     }
 
@@ -117,6 +122,10 @@ public struct AuditEventAssembler: Sendable {
                 finish(key, inFlight.remove(at: index).records, into: &done)  // EOE itself is not kept
             } else {
                 store(&inFlight.slots[index]!.value.records)  // in place
+                if inFlight.slots[index]!.value.records.bytes.count > configuration.maximumEventBytes {
+                    counters.evicted += 1
+                    finish(key, inFlight.remove(at: index).records, into: &done)
+                }
             }
             timeNoted(timestamp, into: &done)
             return

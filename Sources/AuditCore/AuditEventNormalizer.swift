@@ -189,7 +189,7 @@ public enum AuditEventNormalizer {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
                 if FieldValue.equals(k, "name") { p.name = FieldValue.untrustedText(v, f.encoding) }
-                else if FieldValue.equals(k, "inode") { p.inode = FieldValue.int(v).map { UInt64($0) } }
+                else if FieldValue.equals(k, "inode") { p.inode = FieldValue.uint64(v) }
                 else if FieldValue.equals(k, "mode") { p.mode = FieldValue.octal(v) }
                 else if FieldValue.equals(k, "ouid") { p.ouid = FieldValue.uint32(v) }
                 else if FieldValue.equals(k, "ogid") { p.ogid = FieldValue.uint32(v) }

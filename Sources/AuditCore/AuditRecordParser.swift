@@ -264,7 +264,7 @@ struct Scanner {
         var v: UInt64 = 0
         let start = index
         while index < buf.count, buf[index] >= 0x30, buf[index] <= 0x39 {
-            if index - start < 19 { v = v * 10 + UInt64(buf[index] - 0x30) }
+            if index - start < 19 { v = v &* 10 &+ UInt64(buf[index] &- 0x30) }  // 19 digits fit
             index += 1
         }
         return index > start ? v : nil

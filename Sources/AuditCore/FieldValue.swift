@@ -96,7 +96,8 @@ enum FieldValue {
         return d == 0xFF ? nil : d
     }
 
-    /// Decimal, optionally negative; nil when not a number.
+    /// Decimal, optionally negative; nil when not a number or outside Int64 (host data: a
+    /// 19-digit `pid=` must not trap).
     static func int(_ v: UnsafeRawBufferPointer) -> Int64? {
         var i = 0
         var negative = false
@@ -105,14 +106,30 @@ enum FieldValue {
             i = 1
         }
         guard i < v.count, v.count - i <= 19 else { return nil }
-        var r: Int64 = 0
+        var r: UInt64 = 0  // 19 decimal digits always fit in UInt64
         while i < v.count {
-            let c = v[i]
-            guard c >= 0x30, c <= 0x39 else { return nil }
-            r = r * 10 + Int64(c - 0x30)
+            let d = v[i] &- 0x30
+            guard d < 10 else { return nil }
+            r = r &* 10 &+ UInt64(d)
             i += 1
         }
-        return negative ? -r : r
+        if negative { return r <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- r) : nil }
+        return r <= UInt64(Int64.max) ? Int64(r) : nil
+    }
+
+    /// Unsigned decimal up to UInt64.max (inode numbers); nil otherwise.
+    static func uint64(_ v: UnsafeRawBufferPointer) -> UInt64? {
+        guard !v.isEmpty, v.count <= 20 else { return nil }
+        var r: UInt64 = 0
+        for c in v {
+            let d = c &- 0x30
+            guard d < 10 else { return nil }
+            let (times10, o1) = r.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(d))
+            guard !o1, !o2 else { return nil }
+            r = sum
+        }
+        return r
     }
 
     static func uint32(_ v: UnsafeRawBufferPointer) -> UInt32? {

@@ -108,6 +108,20 @@ import Testing
         #expect(a.eventsInFlight == 3)
     }
 
+    @Test func oneSerialRepeatedWithoutEndIsCutIntoBoundedEvents() {
+        var config = AuditEventAssembler.Configuration()
+        config.maximumEventBytes = 64 << 10
+        var a = AuditEventAssembler(configuration: config)
+        let argument = String(repeating: "41", count: 4000)  // an 8 KB record
+        var done: [AuditEventAssembler.Event] = []
+        for i in 0..<100 { done += a.recordReceived(r("EXECVE", 3, 1000, "a\(i)=\(argument)")) }
+        done += a.streamEnded()
+        #expect(done.allSatisfy { $0.records.bytes.count <= (64 << 10) + 9000 })
+        #expect(done.map(\.records.count).reduce(0, +) == 100)
+        #expect(a.counters.evicted == 1)  // then the serial counts as done: its later records stand alone
+        #expect(done.count > 1)
+    }
+
     @Test func gapsCountedWithoutFalseAlarmsOnInterleaving() {
         var config = AuditEventAssembler.Configuration()
         config.serialWindow = 4

@@ -1,4 +1,4 @@
-import AuditCore
+@testable import AuditCore
 import FleetModel
 import Testing
 
@@ -117,5 +117,37 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func numbersBeyondTheirTypeAreDroppedNotTrapped() throws {
+        // A hostile log: 19- and 20-digit numbers where the kernel writes pids, ids and exit codes.
+        let e = normalize([
+            "type=SYSCALL msg=audit(1.000:7): arch=c000003e syscall=59 success=yes exit=-9999999999999999999 "
+                + "ppid=9999999999999999999 pid=99999999999999999999 uid=9223372036854775807 auid=4294967296 ses=4294967295",
+            "type=PATH msg=audit(1.000:7): item=0 name=\"/x\" inode=99999999999999999999 mode=0100755",
+            "type=PATH msg=audit(1.000:7): item=1 name=\"/y\" inode=-5 mode=0100755",
+            "type=PATH msg=audit(1.000:7): item=2 name=\"/z\" inode=18446744073709551615 mode=0100755",
+        ])
+        #expect(e.process.pid == nil)
+        #expect(e.process.ppid == nil)
+        #expect(e.syscall?.exit == nil)
+        #expect(e.user.uid == nil)
+        #expect(e.user.auid == nil)
+        #expect(e.user.ses == 4_294_967_295)
+        #expect(e.paths.map(\.inode) == [nil, nil, .max])
+        #expect(e.syscall?.name == "execve")
+    }
+
+    @Test func decimalEdgesOfInt64() {
+        func int(_ s: String) -> Int64? { Array(s.utf8).withUnsafeBytes { FieldValue.int($0) } }
+        #expect(int("9223372036854775807") == .max)
+        #expect(int("9223372036854775808") == nil)
+        #expect(int("-9223372036854775808") == .min)
+        #expect(int("-9223372036854775809") == nil)
+        #expect(int("9999999999999999999") == nil)
+        #expect(int("-0") == 0)
+        #expect(int("-") == nil)
+        #expect(int("") == nil)
+        #expect(int("12a") == nil)
     }
 }
