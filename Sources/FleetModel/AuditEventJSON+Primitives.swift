@@ -63,19 +63,9 @@ extension AuditEventJSON {
         var i = 0
         while i < n {
             // Eight bytes at a time while none needs escaping.
-            if i + 8 <= n {
-                if !Self.needsEscape(text.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-            } else {
-                // The last one to seven bytes, padded with 'A's, at once (most strings are short).
-                var tail: UInt64 = 0x4141_4141_4141_4141
-                withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[i..<n])) }
-                if !Self.needsEscape(tail) {
-                    i = n
-                    break
-                }
+            if i + 8 <= n, !Self.needsEscape(text.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
             }
             let c = text[i]
             if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
