@@ -128,31 +128,26 @@ public enum AuditEventNormalizer {
                     enriched(k, v, f.encoding)
                     continue
                 }
-                switch k.count {
-                case 2:
-                    if k[0] == UInt8(ascii: "a"), k[1] >= 0x30, k[1] <= 0x33 { args.append(FieldValue.hex(v) ?? 0) }
-                case 3:
-                    if FieldValue.equals(k, "pid") { setPID(v) }
-                    else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
-                    else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
-                    else if FieldValue.equals(k, "ses") { event.user.ses = event.user.ses ?? FieldValue.uint32(v) }
-                    else if FieldValue.equals(k, "tty") { setTTY(v) }
-                    else if FieldValue.equals(k, "exe") { event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding) }
-                    else if FieldValue.equals(k, "key") { addKeys(v, f.encoding) }
-                case 4:
-                    if FieldValue.equals(k, "arch") { setArch(v) }
-                    else if FieldValue.equals(k, "exit") { exit = FieldValue.int(v) }
-                    else if FieldValue.equals(k, "ppid") { event.process.ppid = event.process.ppid ?? FieldValue.int32(v) }
-                    else if FieldValue.equals(k, "auid") { event.user.auid = event.user.auid ?? FieldValue.uint32(v) }
-                    else if FieldValue.equals(k, "euid") { event.user.euid = event.user.euid ?? FieldValue.uint32(v) }
-                    else if FieldValue.equals(k, "comm") { event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding) }
-                case 7:
-                    if FieldValue.equals(k, "syscall") {
-                        if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
-                    } else if FieldValue.equals(k, "success") {
-                        event.success = FieldValue.equals(v, "yes") ? true : FieldValue.equals(v, "no") ? false : nil
-                    }
-                default: break
+                switch FieldName.pack(k) {
+                case FieldName.pid: setPID(v)
+                case FieldName.uid: event.user.uid = event.user.uid ?? FieldValue.uint32(v)
+                case FieldName.gid: event.user.gid = event.user.gid ?? FieldValue.uint32(v)
+                case FieldName.ses: event.user.ses = event.user.ses ?? FieldValue.uint32(v)
+                case FieldName.tty: setTTY(v)
+                case FieldName.exe: event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.key: addKeys(v, f.encoding)
+                case FieldName.arch: setArch(v)
+                case FieldName.exit: exit = FieldValue.int(v)
+                case FieldName.ppid: event.process.ppid = event.process.ppid ?? FieldValue.int32(v)
+                case FieldName.auid: event.user.auid = event.user.auid ?? FieldValue.uint32(v)
+                case FieldName.euid: event.user.euid = event.user.euid ?? FieldValue.uint32(v)
+                case FieldName.comm: event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.syscall:
+                    if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
+                case FieldName.success:
+                    event.success = FieldValue.equals(v, "yes") ? true : FieldValue.equals(v, "no") ? false : nil
+                default:
+                    if k.count == 2, k[0] == UInt8(ascii: "a"), k[1] >= 0x30, k[1] <= 0x33 { args.append(FieldValue.hex(v) ?? 0) }
                 }
             }
         }
@@ -188,12 +183,15 @@ public enum AuditEventNormalizer {
             for f in fields where f.origin == .kernel {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
-                if FieldValue.equals(k, "name") { p.name = FieldValue.untrustedText(v, f.encoding) }
-                else if FieldValue.equals(k, "inode") { p.inode = FieldValue.uint64(v) }
-                else if FieldValue.equals(k, "mode") { p.mode = FieldValue.octal(v) }
-                else if FieldValue.equals(k, "ouid") { p.ouid = FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "ogid") { p.ogid = FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "nametype") || FieldValue.equals(k, "objtype") { p.nametype = AuditText.make(v) }
+                switch FieldName.pack(k) {
+                case FieldName.name: p.name = FieldValue.untrustedText(v, f.encoding)
+                case FieldName.inode: p.inode = FieldValue.uint64(v)
+                case FieldName.mode: p.mode = FieldValue.octal(v)
+                case FieldName.ouid: p.ouid = FieldValue.uint32(v)
+                case FieldName.ogid: p.ogid = FieldValue.uint32(v)
+                case FieldName.nametype, FieldName.objtype: p.nametype = AuditText.make(v)
+                default: break
+                }
             }
             event.paths.append(p)
         }
@@ -214,28 +212,29 @@ public enum AuditEventNormalizer {
                     if userField(k, v, f.encoding) { continue }
                 }
                 if type == .configChange, f.origin == .kernel, configField(k, v) { continue }
-                if FieldValue.equals(k, "pid") { setPID(v) }
-                else if FieldValue.equals(k, "uid") { event.user.uid = event.user.uid ?? FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "gid") { event.user.gid = event.user.gid ?? FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "euid") { event.user.euid = event.user.euid ?? FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "arch"), archText == nil { setArch(v) }  // SECCOMP, ANOM_ABEND…
-                else if FieldValue.equals(k, "syscall"), syscallNumber == nil, syscallName == nil {
+                switch FieldName.pack(k) {
+                case FieldName.pid: setPID(v)
+                case FieldName.uid: event.user.uid = event.user.uid ?? FieldValue.uint32(v)
+                case FieldName.gid: event.user.gid = event.user.gid ?? FieldValue.uint32(v)
+                case FieldName.euid: event.user.euid = event.user.euid ?? FieldValue.uint32(v)
+                case FieldName.arch where archText == nil: setArch(v)  // SECCOMP, ANOM_ABEND…
+                case FieldName.syscall where syscallNumber == nil && syscallName == nil:
                     if let n = FieldValue.int(v) { syscallNumber = Int(n) } else { syscallName = AuditText.make(v) }
-                }
-                else if FieldValue.equals(k, "auid") { event.user.auid = event.user.auid ?? FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "ses") { event.user.ses = event.user.ses ?? FieldValue.uint32(v) }
-                else if FieldValue.equals(k, "key") { addKeys(v, f.encoding) }
-                else if FieldValue.equals(k, "comm") { event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding) }
-                else if FieldValue.equals(k, "exe") { event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding) }
-                else if FieldValue.equals(k, "cwd") { event.process.cwd = event.process.cwd ?? FieldValue.untrustedText(v, f.encoding) }
-                else if FieldValue.equals(k, "saddr"), event.socket == nil {
+                case FieldName.auid: event.user.auid = event.user.auid ?? FieldValue.uint32(v)
+                case FieldName.ses: event.user.ses = event.user.ses ?? FieldValue.uint32(v)
+                case FieldName.key: addKeys(v, f.encoding)
+                case FieldName.comm: event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.exe: event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.cwd: event.process.cwd = event.process.cwd ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.saddr where event.socket == nil:
                     scratch.removeAll(keepingCapacity: true)
                     if FieldValue.untrusted(v, f.encoding, into: &scratch) { event.socket = SocketAddressDecoder.decode(scratch) }
-                }
-                else if FieldValue.equals(k, "proctitle"), event.process.proctitle == nil { setProctitle(v, f.encoding) }
-                else if FieldValue.equals(k, "res"), event.success == nil || type == .configChange {
+                case FieldName.res where event.success == nil || type == .configChange:
                     // Kernel records (CONFIG_CHANGE, LOGIN, …) write res=1 / res=0.
                     event.success = FieldValue.equals(v, "1") ? true : FieldValue.equals(v, "0") ? false : event.success
+                case 0 where event.process.proctitle == nil && FieldValue.equals(k, "proctitle"):
+                    setProctitle(v, f.encoding)
+                default: break
                 }
             }
         }
