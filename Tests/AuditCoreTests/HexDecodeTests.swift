@@ -1,0 +1,41 @@
+@testable import AuditCore
+import Testing
+
+@Suite struct HexDecodeTests {
+    /// Decodes with the eight-at-a-time path and the byte-at-a-time reference.
+    func both(_ text: [UInt8]) -> (fast: [UInt8]?, reference: [UInt8]?) {
+        var fast = [UInt8](repeating: 0, count: text.count / 2)
+        var reference = fast
+        let fastOK = text.withUnsafeBytes { v in fast.withUnsafeMutableBytes { FieldValue.hexDecode(v, to: $0.baseAddress!) } }
+        let referenceOK = text.withUnsafeBytes { v in
+            reference.withUnsafeMutableBytes { FieldValue.hexDecodeScalar(v, to: $0.baseAddress!) }
+        }
+        return (fastOK ? fast : nil, referenceOK ? reference : nil)
+    }
+
+    @Test func agreesWithTheReferenceOnHexAndOnNearMisses() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: deterministic
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        let digits = Array("0123456789abcdefABCDEF".utf8)
+        // Bytes next to the ranges: '/', ':', '@', 'G', '`', 'g', and high and control bytes.
+        let misses: [UInt8] = [0x2F, 0x3A, 0x40, 0x47, 0x60, 0x67, 0x00, 0x1D, 0x7F, 0x80, 0xB0, 0xC6, 0xFF, 0x20]
+        for round in 0..<20_000 {
+            let length = 2 * Int(next() % 40)
+            var text = (0..<length).map { _ in digits[Int(next() % UInt64(digits.count))] }
+            if round % 2 == 1, length > 0 { text[Int(next() % UInt64(length))] = misses[Int(next() % UInt64(misses.count))] }
+            let (fast, reference) = both(text)
+            #expect(fast == reference, "\(text)")
+        }
+    }
+
+    @Test func decodesKnownText() {
+        let (fast, _) = both(Array("2F7573722F62696E2F636174002D6E00616263".utf8))
+        #expect(fast == Array("/usr/bin/cat\0-n\0abc".utf8))
+        #expect(both(Array("2f7573722F62696EzF".utf8)).fast == nil)
+    }
+}
