@@ -7,16 +7,20 @@ import FleetModel
 
 /// The whole pure pipeline for an auditd log stream: bytes in, normalized events out.
 ///
-/// Splits lines (newline-terminated, `\r\n` tolerated), parses records
-/// (``AuditRecordParser``), assembles events (``AuditEventAssembler``), normalizes them
+/// Splits lines (newline-terminated, `\r\n` tolerated), parses each record's header
+/// (``AuditRecordParser``), assembles events (``AuditEventAssembler``: the record's fields are
+/// tokenized straight into its event's ``AuditRecords``), normalizes them
 /// (``AuditEventNormalizer``) and applies ``ProcessLineage``, ``SocketTypes`` and ``SocketBindings``.
 /// Feed it chunks of any size; it keeps at most one partial line (capped at
 /// ``AuditRecordParser/maximumRecordLength``) plus the assembler's bounded in-flight events.
 ///
+/// Two ways to take the output: an ``AuditLogDecoderOutput`` that is lent each event (fast:
+/// the decoder reuses the event's arrays for the next one), or a closure given copies.
 /// ```swift
 /// var decoder = AuditLogDecoder()
-/// decoder.bytesReceived(chunk) { output in … }
-/// decoder.streamEnded { output in … }
+/// decoder.bytesReceived(chunk, into: &output)     // output: some AuditLogDecoderOutput
+/// decoder.bytesReceived(chunk) { output in … }    // .event(AuditEvent) or .malformed
+/// decoder.streamEnded(into: &output)
 /// ```
 public struct AuditLogDecoder: Sendable {
     public enum Output {
