@@ -77,4 +77,20 @@ import Testing
             #expect(counter.streamEnded() == naive.advance(0))
         }
     }
+
+    /// Thousands of distinct rule keys in one event (hex joined by 0x01, or many key= fields)
+    /// made the duplicate check quadratic; an event keeps at most 128 keys, the first ones.
+    @Test func manyDistinctKeysAreCappedAndFast() {
+        let names = (0..<20_000).map { "k\($0)" }
+        let hex = names.map { Array($0.utf8).map { String(format: "%02X", $0) }.joined() }.joined(separator: "01")
+        let quoted = names.map { "key=\"\($0)\"" }.joined(separator: " ")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let joined = normalize(["type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=2 pid=1 key=\(hex)"])
+        let fields = normalize(["type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=2 pid=1 \(quoted)"])
+        let elapsed = clock.now - start
+        #expect(joined.keys == Array(names.prefix(128)))
+        #expect(fields.keys == Array(names.prefix(128)))
+        #expect(seconds(elapsed) < 3, "took \(elapsed)")
+    }
 }
