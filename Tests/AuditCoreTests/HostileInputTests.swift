@@ -93,4 +93,28 @@ import Testing
         #expect(fields.keys == Array(names.prefix(128)))
         #expect(seconds(elapsed) < 3, "took \(elapsed)")
     }
+
+    /// A hostile exe longer than PATH_MAX used to be kept (up to 1 MB per pid) and written into
+    /// the lineage cache file, which then refused to load as a whole after a restart.
+    @Test func overlongExeIsNotRememberedAndTheCacheFileStillLoads() throws {
+        var lineage = ProcessLineage()
+        var normal = AuditEvent(timestampMilliseconds: 0, serial: 1)
+        normal.process.pid = 10
+        normal.process.exe = "/usr/bin/sh"
+        lineage.eventSeen(&normal)
+        var hostile = AuditEvent(timestampMilliseconds: 0, serial: 2)
+        hostile.process.pid = 11
+        hostile.process.exe = "/" + String(repeating: "a", count: 20_000)
+        lineage.eventSeen(&hostile)
+        #expect(lineage.count == 1)
+        let loaded = try ProcessLineage(cacheFile: lineage.cacheFile(bootID: "b"), bootID: "b")
+        var copy = loaded
+        #expect(copy.executable(of: 10) == "/usr/bin/sh")
+        #expect(copy.executable(of: 11) == nil)
+
+        // A pid that turns into an overlong exe forgets its old one (it is stale).
+        hostile.process.pid = 10
+        lineage.eventSeen(&hostile)
+        #expect(lineage.executable(of: 10) == nil)
+    }
 }
