@@ -117,4 +117,17 @@ import Testing
         lineage.eventSeen(&hostile)
         #expect(lineage.executable(of: 10) == nil)
     }
+
+    /// A unix socket path is cut at sizeof(struct sockaddr_storage): a hostile saddr of any
+    /// length made a path kept in SocketBindings for every bound fd.
+    @Test func unixSocketPathIsBoundedBySockaddrStorage() {
+        let hex = "0100" + String(repeating: "61", count: 100_000)
+        let e = normalize(["type=SOCKADDR msg=audit(1.000:1): saddr=\(hex)"])
+        #expect(e.socket?.family == "unix")
+        #expect(e.socket?.path == String(repeating: "a", count: 126))
+        // Odd-length, short and empty saddr values decode to something or nothing, never trap.
+        for saddr in ["0", "010", "02", "0200", "020000", "0A00", "1000", "", "(null)", "ZZ", "0100" + "00" + "61"] {
+            _ = normalize(["type=SOCKADDR msg=audit(1.000:1): saddr=\(saddr)"])
+        }
+    }
 }
