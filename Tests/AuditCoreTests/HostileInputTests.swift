@@ -130,4 +130,12 @@ import Testing
             _ = normalize(["type=SOCKADDR msg=audit(1.000:1): saddr=\(saddr)"])
         }
     }
+
+    /// A stamp fraction of 20 or more digits: its first three digits are the milliseconds
+    /// (one division too many made them a tenth).
+    @Test func longStampFractionKeepsItsMilliseconds() {
+        for fraction in ["1234567890123456789", "12345678901234567890", "1234567890123456789012345"] {
+            #expect(record("type=USER_AUTH msg=audit(7.\(fraction):1): pid=1")?.timestampMilliseconds == 7123, "\(fraction)")
+        }
+    }
 }
