@@ -138,4 +138,44 @@ import Testing
             #expect(record("type=USER_AUTH msg=audit(7.\(fraction):1): pid=1")?.timestampMilliseconds == 7123, "\(fraction)")
         }
     }
+
+    /// Many open events growing at once: their records together stay within
+    /// ``AuditEventAssembler/Configuration/maximumBytesInFlight`` (the oldest are evicted), where
+    /// before only each event was bounded (4096 × 32 MB). No record is lost.
+    @Test func openEventsTogetherStayWithinTheBudget() {
+        var config = AuditEventAssembler.Configuration()
+        config.maximumBytesInFlight = 1 << 20
+        var a = AuditEventAssembler(configuration: config)
+        var done: [AuditEventAssembler.Event] = []
+        done += a.recordReceived(record("type=EOE msg=audit(1.000:1):")!)  // EOE seen: only time completes events
+        let argument = String(repeating: "41", count: 4000)  // an 8 KB record
+        var sent = 1
+        var largest = 0
+        for round in 0..<8 {
+            for serial: UInt32 in 10..<210 {
+                done += a.recordReceived(record("type=EXECVE msg=audit(1.000:\(serial)): a\(round)=\(argument)")!)
+                sent += 1
+                largest = max(largest, a.inFlight.entries.map(\.value.records.weight).reduce(0, +))
+            }
+        }
+        done += a.streamEnded()
+        #expect(largest <= (1 << 20) + 9000)
+        #expect(a.bytesInFlight == 0)
+        #expect(a.counters.evicted > 0)
+        #expect(done.map(\.records.count).reduce(0, +) == sent)
+    }
+
+    /// A record of thousands of empty fields holds 20 bytes of fields per 3 bytes of text: the
+    /// per-event bound counts them.
+    @Test func eventBoundCountsFields() {
+        var config = AuditEventAssembler.Configuration()
+        config.maximumEventBytes = 1 << 20
+        var a = AuditEventAssembler(configuration: config)
+        let fields = String(repeating: "a= ", count: 100_000)  // 300 KB of text, 2 MB of fields
+        var done: [AuditEventAssembler.Event] = []
+        for _ in 0..<3 { done += a.recordReceived(record("type=SYSCALL msg=audit(1.000:5): \(fields)")!) }
+        #expect(a.counters.evicted == 1)
+        done += a.streamEnded()
+        #expect(done.map(\.records.count).reduce(0, +) == 3)
+    }
 }
