@@ -102,6 +102,20 @@ import Testing
         var recordsInEvents = 0
         var keptEOE = 0
         var jsonLines = 0
+        /// JSON that did not parse back (hostile bytes must not break the writer's escaping).
+        var invalidJSON: [String] = []
+
+        mutating func checkJSON() {
+            json.withBytes { bytes in
+                for line in bytes.split(separator: 0x0A) {
+                    let data = Data(line)
+                    if (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] == nil {
+                        invalidJSON.append(String(decoding: data, as: UTF8.self))
+                    }
+                }
+            }
+            json.removeAll()
+        }
 
         mutating func eventDecoded(_ event: AuditEvent) {
             events += 1
@@ -109,14 +123,14 @@ import Testing
             keptEOE += event.recordTypes.filter { $0 == "EOE" }.count
             json.write(event)
             json.writeDetail(event)
-            json.removeAll()
+            checkJSON()
             jsonLines += 1
         }
 
         mutating func malformedRecord(reason: AuditRecordParser.MalformedReason, bytes: [UInt8]) {
             malformed += 1
             bytes.withUnsafeBytes { json.writeMalformed(reason: reason.rawValue, raw: $0) }
-            json.removeAll()
+            checkJSON()
             jsonLines += 1
         }
     }
@@ -147,6 +161,7 @@ import Testing
         let stats = decoder.statistics
 
         #expect(stats.records == lines.count)
+        #expect(stats.events > 1000 && stats.malformed > 100, "\(stats): the mutations should leave most records parseable")
         #expect(stats.malformed == expectedMalformed)
         #expect(out.malformed == stats.malformed)
         #expect(out.events == stats.events)
@@ -154,6 +169,7 @@ import Testing
         #expect(out.recordsInEvents + stats.malformed + (eoe - out.keptEOE) == stats.records)
         #expect(out.jsonLines == stats.events + stats.malformed)
         #expect(decoder.eventsInFlight == 0)
+        #expect(out.invalidJSON.isEmpty, "\(out.invalidJSON.prefix(3))")
     }
 
     /// The same hostile text as netlink payloads (the stamp onwards, any message type).
@@ -178,5 +194,6 @@ import Testing
         #expect(out.malformed == stats.malformed)
         #expect(out.events == stats.events)
         #expect(out.recordsInEvents + stats.malformed <= stats.records)
+        #expect(out.invalidJSON.isEmpty, "\(out.invalidJSON.prefix(3))")
     }
 }
