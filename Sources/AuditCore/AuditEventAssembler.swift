@@ -26,11 +26,16 @@ public struct AuditEventAssembler: Sendable {
         public var maximumEventsInFlight = 4096
         public var timeoutMilliseconds: Int64 = 2_000
         public var serialWindow: UInt32 = 64
-        /// An event whose records grow past this many bytes completes early (evicted), and its
+        /// An event whose records grow past this many bytes (``AuditRecords/weight``: their text,
+        /// fields and headers) completes early (evicted), and its
         /// later records make events of their own: a hostile stream repeating one serial
         /// without EOE cannot grow one event without bound. The kernel's largest real events
         /// (an execve with arguments near ARG_MAX, hex encoded) stay far below it.
         public var maximumEventBytes = 32 << 20
+        /// When the open events together hold more than this many bytes (``AuditRecords/weight``),
+        /// the oldest complete early (evicted). Without it a hostile stream could keep
+        /// ``maximumEventsInFlight`` events open at ``maximumEventBytes`` each: 128 GB.
+        public var maximumBytesInFlight = 256 << 20
         public init() {}
     }
 
@@ -63,6 +68,8 @@ public struct AuditEventAssembler: Sendable {
     /// Record stores of completed events, to assemble later events in (see ``AuditRecordRecycler``).
     public var recycler = AuditRecordRecycler()
     var inFlight = SerialTable<InFlight>()
+    /// The ``AuditRecords/weight`` of every open event together.
+    var bytesInFlight = 0
     /// Keys in the order their events opened (completed ones are skipped lazily).
     var order: [Key] = []
     var orderHead = 0
@@ -119,13 +126,18 @@ public struct AuditEventAssembler: Sendable {
 
         if let index = inFlight.index(of: key) {
             if isEOE {
-                finish(key, inFlight.remove(at: index).records, into: &done)  // EOE itself is not kept
+                finish(key, removeInFlight(at: index).records, into: &done)  // EOE itself is not kept
             } else {
+                let before = inFlight.slots[index]!.value.records.weight
                 store(&inFlight.slots[index]!.value.records)  // in place
-                if inFlight.slots[index]!.value.records.bytes.count > configuration.maximumEventBytes {
+                let after = inFlight.slots[index]!.value.records.weight
+                bytesInFlight += after - before
+                // Fields count too: a record of empty fields (`a= a= …`) holds 20 bytes of fields per 3 bytes.
+                if after > configuration.maximumEventBytes {
                     counters.evicted += 1
-                    finish(key, inFlight.remove(at: index).records, into: &done)
+                    finish(key, removeInFlight(at: index).records, into: &done)
                 }
+                while bytesInFlight > configuration.maximumBytesInFlight, evictOldest(into: &done) {}
             }
             timeNoted(timestamp, into: &done)
             return
@@ -142,12 +154,14 @@ public struct AuditEventAssembler: Sendable {
             finish(key, records, into: &done)
         } else {
             arrivals += 1
+            bytesInFlight += records.weight
             inFlight.insert(key, InFlight(records: records, arrival: arrivals, timestampMilliseconds: timestamp))
             order.append(key)
             if !sawEndOfEvent { completeBySerial(newest: key.serial, into: &done) }
             if inFlight.count > configuration.maximumEventsInFlight {
                 evictOldest(into: &done)
             }
+            while bytesInFlight > configuration.maximumBytesInFlight, evictOldest(into: &done) {}
         }
         timeNoted(timestamp, into: &done)
     }
@@ -189,7 +203,7 @@ public struct AuditEventAssembler: Sendable {
         guard !selection.isEmpty else { return [] }
         var done: [Event] = []
         for (key, open) in selection.sorted(by: { $0.value.arrival < $1.value.arrival }) {
-            inFlight.remove(key)
+            removeInFlight(key)
             finish(key, open.records, into: &done)
         }
         return done
@@ -201,15 +215,31 @@ public struct AuditEventAssembler: Sendable {
         let window = configuration.serialWindow
         while let key = oldestOpenKey() {
             let distance = newest &- key.serial
-            guard distance >= window, distance < 1 << 31, let open = inFlight.remove(key) else { return }
+            guard distance >= window, distance < 1 << 31, let open = removeInFlight(key) else { return }
             finish(key, open.records, into: &done)
         }
     }
 
-    private mutating func evictOldest(into done: inout [Event]) {
-        guard let key = oldestOpenKey(), let open = inFlight.remove(key) else { return }
+    /// Completes the oldest open event; false when none is open.
+    @discardableResult
+    private mutating func evictOldest(into done: inout [Event]) -> Bool {
+        guard let key = oldestOpenKey(), let open = removeInFlight(key) else { return false }
         counters.evicted += 1
         finish(key, open.records, into: &done)
+        return true
+    }
+
+    /// Removes an open event, keeping ``bytesInFlight``.
+    private mutating func removeInFlight(at index: Int) -> InFlight {
+        let open = inFlight.remove(at: index)
+        bytesInFlight -= open.records.weight
+        return open
+    }
+
+    @discardableResult
+    private mutating func removeInFlight(_ key: Key) -> InFlight? {
+        guard let index = inFlight.index(of: key) else { return nil }
+        return removeInFlight(at: index)
     }
 
     /// The key at the head of ``order`` that is still open, dropping completed ones.

@@ -310,8 +310,14 @@ public enum AuditEventNormalizer {
             }
         }
 
+        /// At most this many keys per event: the kernel's key field is at most 256 bytes
+        /// (`AUDIT_MAX_KEY_LEN`), so 128 one-byte keys. A hostile record with thousands of
+        /// distinct keys made the duplicate check (a linear `contains`) quadratic: minutes.
+        static let maximumKeys = 128
+
         /// Rule keys: several keys are joined by 0x01 (`AUDIT_KEY_SEPARATOR`, `<linux/audit.h>`) and then hex encoded.
         mutating func addKeys(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
+            guard event.keys.count < Self.maximumKeys else { return }
             if e != .bare {
                 // Quoted: one key, no 0x01 inside (that would have been hex encoded).
                 guard !v.isEmpty else { return }
@@ -321,7 +327,7 @@ public enum AuditEventNormalizer {
             }
             scratch.removeAll(keepingCapacity: true)
             guard FieldValue.untrusted(v, e, into: &scratch), !scratch.isEmpty else { return }
-            for part in scratch.split(separator: 0x01) {
+            for part in scratch.split(separator: 0x01) where event.keys.count < Self.maximumKeys {
                 let key = AuditText.make(part)
                 if !event.keys.contains(key) { event.keys.append(key) }
             }

@@ -118,7 +118,8 @@ public enum AuditRecordParser {
         let digits = scanner.index - millisStart
         var millis = fraction
         if digits < 3 { for _ in digits..<3 { millis *= 10 } }
-        if digits > 3 { for _ in 3..<min(digits, 20) { millis /= 10 } }
+        // `decimal()` keeps the first 19 digits of a longer run: 16 divisions leave their first three.
+        if digits > 3 { for _ in 3..<min(digits, 19) { millis /= 10 } }
         guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
             scanner.consume(")"), seconds < 1 << 40
         else { throw .missingStamp }

@@ -79,6 +79,12 @@ public struct AuditRecords: Sendable {
         fields.removeAll(keepingCapacity: true)
     }
 
+    /// Bytes the records hold (their bytes, fields and headers; spare room not counted): what
+    /// the assembler bounds per event and in all.
+    var weight: Int {
+        bytes.count + fields.count * MemoryLayout<AuditField>.stride + headers.count * MemoryLayout<Header>.stride
+    }
+
     /// Bytes held, counting the buffers' spare room (to bound what a recycler keeps).
     var footprint: Int {
         bytes.capacity + fields.capacity * MemoryLayout<AuditField>.stride + headers.capacity * MemoryLayout<Header>.stride

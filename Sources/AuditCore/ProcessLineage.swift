@@ -24,7 +24,10 @@ public struct ProcessLineage: Sendable {
             event.process.parentExe = executables[ppid]
         }
         if let pid = event.process.pid, let exe = event.process.exe, executables.peek(pid) != exe {
-            executables[pid] = exe
+            // An exe longer than a cache file accepts (a hostile record: real paths are at most
+            // PATH_MAX) is not kept: it held up to 1 MB per pid, and one such entry made the
+            // whole cache file be refused after a restart. The pid's old exe is stale: forgotten.
+            executables[pid] = exe.utf8.count <= Self.maximumExeBytes ? exe : nil
         }
     }
 

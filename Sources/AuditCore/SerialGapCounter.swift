@@ -49,6 +49,15 @@ struct SerialGapCounter: Sendable {
         seen.insert(SerialKey(serial: serial, node: 0), ())
     }
 
+    /// Distance from `f` (not seen) to the nearest serial seen above it; every serial in `seen`
+    /// is above the floor. A scan of the table only for long runs: a lone gap costs one step.
+    private func nearestSeen(from f: UInt32) -> UInt32 {
+        if seen.contains(SerialKey(serial: f &+ 1, node: 0)) { return 1 }
+        var nearest = UInt32.max
+        for case let slot? in seen.slots { nearest = min(nearest, slot.key.serial &- f) }
+        return nearest
+    }
+
     private mutating func advance(keeping margin: UInt32) -> Int {
         guard var f = floor else { return 0 }
         var lost = 0
@@ -56,8 +65,12 @@ struct SerialGapCounter: Sendable {
             if seen.remove(SerialKey(serial: f, node: 0)) != nil {
                 f &+= 1
             } else if newest &- f < 1 << 31, newest &- f >= margin, f != newest &+ 1 {
-                lost += 1
-                f &+= 1
+                // A run of missing serials is counted at once, up to the nearest one seen: a
+                // hostile stream jumping by millions (up to 2²⁴) per record must not cost a
+                // loop turn per missing serial (that took seconds per record).
+                let run = min(newest &- f &- margin &+ 1, nearestSeen(from: f))
+                lost += Int(run)
+                f &+= run
             } else {
                 break
             }

@@ -14,7 +14,10 @@ public enum SocketAddressDecoder {
         switch family {
         case 0: return AuditSocketAddress(family: "unspec")
         case 1:
-            var path = Array(s[2...])
+            // At most sizeof(struct sockaddr_storage), 128 bytes: the kernel takes no longer
+            // address (`move_addr_to_kernel`). A hostile saddr of 500 KB made a path that
+            // SocketBindings kept, 16,384 of them.
+            var path = Array(s[2..<min(s.count, 128)])
             if path.first == 0 {
                 // Abstract: the name is every byte up to addrlen; callers often pass the whole
                 // struct, so trailing NUL padding is dropped.
