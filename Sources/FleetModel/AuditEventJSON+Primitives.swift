@@ -192,14 +192,13 @@ extension AuditEventJSON {
         pad(millis, 3); put(UInt8(ascii: "Z"))
     }
 
+    /// `v` in `width` decimal digits, zero padded (times: at most 4 digits). Divisions by
+    /// constants only: a variable divisor is a hardware division per digit.
     mutating func pad(_ v: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = max(0, v)
-        while divisor > 0 {
-            put(UInt8(truncatingIfNeeded: (v / divisor) % 10) + 0x30)
-            v %= divisor * 10
-            divisor /= 10
-        }
+        let v = max(0, v)
+        if width >= 4 { put(UInt8(truncatingIfNeeded: v / 1000 % 10) &+ 0x30) }
+        if width >= 3 { put(UInt8(truncatingIfNeeded: v / 100 % 10) &+ 0x30) }
+        if width >= 2 { put(UInt8(truncatingIfNeeded: v / 10 % 10) &+ 0x30) }
+        put(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
     }
 }
