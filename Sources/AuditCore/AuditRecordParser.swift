@@ -260,19 +260,10 @@ struct Scanner {
         while index < buf.count, buf[index] == 0x20 { index += 1 }
     }
 
-    /// Up to 19 decimal digits; nil when there is none. Eight digits at a time while they
-    /// fit (a stamp holds 20: seconds, milliseconds, serial), then one by one.
+    /// Up to 19 decimal digits; nil when there is none.
     mutating func decimal() -> UInt64? {
         var v: UInt64 = 0
         let start = index
-        while index + 8 <= buf.count {
-            let x = buf.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let n = ByteScan.leadingDigits(x)
-            guard n > 0, index - start + n <= 19 else { break }
-            v = v &* ByteScan.powerOf10(n) &+ ByteScan.decimalValue(x, digits: n)
-            index += n
-            if n < 8 { return v }
-        }
         while index < buf.count, buf[index] >= 0x30, buf[index] <= 0x39 {
             if index - start < 19 { v = v &* 10 &+ UInt64(buf[index] &- 0x30) }  // 19 digits fit
             index += 1

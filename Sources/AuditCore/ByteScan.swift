@@ -44,34 +44,4 @@ enum ByteScan {
         }
         return end
     }
-
-    /// How many of the eight bytes of `x`, from the first, are ASCII digits (0…8).
-    @inline(__always)
-    static func leadingDigits(_ x: UInt64) -> Int {
-        @inline(__always) func atLeast(_ lo: UInt64) -> UInt64 { (x &+ ones &* (0x80 - lo)) & high }
-        let notDigit = (~(atLeast(0x30) & ~atLeast(0x3A)) & high) | (x & high)
-        return notDigit.trailingZeroBitCount >> 3
-    }
-
-    /// The value of the first `digits` (1…8) bytes of `x`, all ASCII digits, first most significant.
-    @inline(__always)
-    static func decimalValue(_ x: UInt64, digits: Int) -> UInt64 {
-        // Move the digits to the top and fill below with '0's: then it is an 8-digit number.
-        let shift = UInt64(8 - digits) &* 8
-        let padded = shift == 0 ? x : (x << shift) | (ones &* 0x30) & ((1 << shift) &- 1)
-        var v = padded &- ones &* 0x30
-        v = (v &* 10) &+ (v >> 8)  // 16-bit lanes: two-digit values in their low bytes
-        let pairs = v & 0x00FF_00FF_00FF_00FF
-        // Each 32-bit lane: its first pair × 100 + its second (the first is the lower lane).
-        v = (pairs &* ((100 << 16) &+ 1)) >> 16 & 0x0000_FFFF_0000_FFFF
-        return (v &* ((10_000 << 32) &+ 1)) >> 32  // first four × 10,000 + last four
-    }
-
-    /// 10^n for n in 1…8.
-    @inline(__always)
-    static func powerOf10(_ n: Int) -> UInt64 {
-        var p: UInt64 = 1
-        for _ in 0..<n { p &*= 10 }
-        return p
-    }
 }

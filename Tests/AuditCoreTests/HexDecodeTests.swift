@@ -40,29 +40,7 @@ import Testing
     }
 }
 
-@Suite struct ByteScanDecimalTests {
-    @Test func leadingDigitsAndTheirValueAgreeWithAByteLoop() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        for _ in 0..<50_000 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            // Eight bytes, mostly digits, sometimes a near miss ('/', ':', space, high byte).
-            let bytes: [UInt8] = (0..<8).map { i in
-                let r = (state >> UInt64(i * 8)) & 0xFF
-                return r < 200 ? 0x30 + UInt8(r % 10) : [0x2F, 0x3A, 0x20, 0xB9, 0x29, 0x00][Int(r % 6)]
-            }
-            let x = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            let expectedCount = bytes.firstIndex { $0 < 0x30 || $0 > 0x39 } ?? 8
-            #expect(ByteScan.leadingDigits(x) == expectedCount)
-            if expectedCount > 0 {
-                let expected = bytes[..<expectedCount].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }
-                #expect(ByteScan.decimalValue(x, digits: expectedCount) == expected, "\(bytes)")
-                #expect(ByteScan.powerOf10(expectedCount) == (0..<expectedCount).reduce(UInt64(1)) { p, _ in p * 10 })
-            }
-        }
-    }
-
+@Suite struct StampTests {
     @Test func stampsParseWithLongAndShortNumbers() throws {
         for (stamp, ms, serial) in [
             ("1795288308.285:1000", Int64(1_795_288_308_285), UInt32(1000)), ("7.1:4294967295", 7100, .max),
