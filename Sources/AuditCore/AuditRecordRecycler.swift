@@ -5,8 +5,8 @@
 /// stores, none holding more than ``maximumFootprint`` bytes, so one huge event (a long argument
 /// list) is not kept forever.
 public struct AuditRecordRecycler: Sendable {
-    static let maximumKept = 256
-    static let maximumFootprint = 64 << 10
+    static let maximumKept = 64
+    static let maximumFootprint = 32 << 10  // a typical event needs 3–6 KB; at most 2 MB kept in all
 
     private var spares: [AuditRecords] = []
 
