@@ -118,11 +118,7 @@ public struct AuditLogDecoder: Sendable {
     /// One complete record line, with event time driving the assembler.
     public mutating func lineReceived(_ line: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput) {
         if line.isEmpty || (line.count == 1 && line[0] == 0x0D) { return }
-        if line.count > AuditRecordParser.maximumRecordLength {
-            malformed += 1
-            emit.malformedRecord(reason: .tooLong, bytes: Array(line.prefix(AuditRecordParser.maximumRecordLength)))
-            return
-        }
+        if let cut = AuditRecordParser.overlong(line) { return tooLong(cut, &emit) }
         textReceived(AuditRecordParser.logLineText(line), netlinkType: nil, into: &emit)
     }
 
@@ -157,31 +153,8 @@ public struct AuditLogDecoder: Sendable {
         type: UInt16, payload: UnsafeRawBufferPointer, into emit: inout some AuditLogDecoderOutput
     ) {
         let text = AuditRecordParser.netlinkText(payload)
-        if text.count > AuditRecordParser.maximumRecordLength {
-            malformed += 1
-            emit.malformedRecord(reason: .tooLong, bytes: Array(text.prefix(AuditRecordParser.maximumRecordLength)))
-            return
-        }
+        if let cut = AuditRecordParser.overlong(text) { return tooLong(cut, &emit) }
         textReceived(text, netlinkType: AuditRecordType(code: type), into: &emit)
-    }
-
-    /// One record that arrived already parsed (a netlink message through
-    /// ``AuditRecordParser/parseNetlinkPayload(type:_:)``); calls `emit` for the events it completes.
-    public mutating func recordReceived(_ result: AuditRecordParser.Result, _ emit: (Output) -> Void) {
-        Self.withOutput(emit) { recordReceived(result, into: &$0) }
-    }
-
-    /// One record that arrived already parsed (see the closure form).
-    public mutating func recordReceived(_ result: AuditRecordParser.Result, into emit: inout some AuditLogDecoderOutput) {
-        switch result {
-        case .record(let r):
-            var done: [AuditEventAssembler.Event] = []
-            assembler.recordReceived(r, into: &done)
-            for i in done.indices { eventCompleted(&done[i], &emit) }
-        case .malformed(let reason, let bytes):
-            malformed += 1
-            emit.malformedRecord(reason: reason, bytes: bytes)
-        }
     }
 
     /// Time passed on a quiet live stream (auditd's log has no EOE): completes the events
@@ -199,7 +172,7 @@ public struct AuditLogDecoder: Sendable {
     /// Events the assembler holds that are not complete yet.
     public var eventsInFlight: Int { assembler.eventsInFlight }
 
-    /// Normalizes `e` and hands its records' buffers back to the parser.
+    /// Normalizes `e` and hands its record store back to the assembler's recycler.
     private mutating func eventCompleted(_ e: inout AuditEventAssembler.Event, _ emit: inout some AuditLogDecoderOutput) {
         normalizer.normalize(e.records)
         assembler.recycler.recycle(&e.records)
@@ -212,12 +185,17 @@ public struct AuditLogDecoder: Sendable {
     private mutating func appendPending(_ bytes: UnsafeRawBufferPointer, _ emit: inout some AuditLogDecoderOutput) {
         if skippingLongLine { return }
         pending.append(contentsOf: bytes)
-        if pending.count > AuditRecordParser.maximumRecordLength {
-            malformed += 1
-            emit.malformedRecord(reason: .tooLong, bytes: Array(pending.prefix(AuditRecordParser.maximumRecordLength)))
+        if let cut = pending.withUnsafeBytes(AuditRecordParser.overlong) {
+            tooLong(cut, &emit)
             pending.removeAll()
             skippingLongLine = true
         }
+    }
+
+    /// A record over ``AuditRecordParser/maximumRecordLength``: counted and handed on, cut.
+    private mutating func tooLong(_ cut: [UInt8], _ emit: inout some AuditLogDecoderOutput) {
+        malformed += 1
+        emit.malformedRecord(reason: .tooLong, bytes: cut)
     }
 
     /// Runs `body` with an output that wraps `emit` (the closure forms of the methods above).

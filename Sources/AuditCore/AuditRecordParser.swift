@@ -36,19 +36,21 @@ public enum AuditRecordParser {
     /// if case .record(let r) = AuditRecordParser.parseLogLine(line) { assembler.recordReceived(r) }
     /// ```
     public static func parseLogLine(_ line: UnsafeRawBufferPointer) -> Result {
-        if line.count > maximumRecordLength {
-            return .malformed(reason: .tooLong, bytes: Array(line.prefix(maximumRecordLength)))
-        }
+        if let cut = overlong(line) { return .malformed(reason: .tooLong, bytes: cut) }
         return parse(logLineText(line), netlinkType: nil)
     }
 
     /// Parses one netlink payload of type `type` (`audit(…): fields`, trailing NULs and newline ignored).
     public static func parseNetlinkPayload(type: UInt16, _ payload: UnsafeRawBufferPointer) -> Result {
         let text = netlinkText(payload)
-        if text.count > maximumRecordLength {
-            return .malformed(reason: .tooLong, bytes: Array(text.prefix(maximumRecordLength)))
-        }
+        if let cut = overlong(text) { return .malformed(reason: .tooLong, bytes: cut) }
         return parse(text, netlinkType: AuditRecordType(code: type))
+    }
+
+    /// The first ``maximumRecordLength`` bytes of `text` when it is longer (what a `.tooLong`
+    /// malformed record carries); nil when it fits.
+    static func overlong(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        text.count > maximumRecordLength ? Array(text.prefix(maximumRecordLength)) : nil
     }
 
     /// A log line without a trailing carriage return.
@@ -164,7 +166,7 @@ public enum AuditRecordParser {
 
     /// The kernel hex-encodes every value holding a control byte, so the first 0x1D is auditd's.
     private static func indexOfGroupSeparator(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
-        findSlow(0x1D, buf, start, buf.count)
+        ByteScan.firstByMemchr(0x1D, buf, start, buf.count)
     }
 
     private static func tokenize(
@@ -223,13 +225,6 @@ public enum AuditRecordParser {
                     valueLength: Int32(valueEnd - valueStart), encoding: encoding, origin: origin))
         }
     }
-}
-
-@inline(__always)
-func findSlow(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
-    guard start < end, let base = buf.baseAddress else { return end }
-    guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
-    return UnsafeRawPointer(hit) - base
 }
 
 /// A cursor over bytes for the record header.

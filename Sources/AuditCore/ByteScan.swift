@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finding bytes eight at a time (SWAR, "determine if a word has a zero byte", Bit Twiddling
 /// Hacks): most audit values are short numbers and words, too short for a memchr call to pay.
 enum ByteScan {
@@ -10,6 +16,13 @@ enum ByteScan {
     static func matches(_ x: UInt64, _ byte: UInt8) -> UInt64 {
         let v = x ^ (ones &* UInt64(byte))
         return (v &- ones) & ~v & high
+    }
+
+    /// High bit set in the bytes of `x` that are at least `lo`; exact for bytes below 0x80 (a
+    /// byte at or above it can carry into the next one, so callers flag those by themselves).
+    @inline(__always)
+    static func atLeast(_ x: UInt64, _ lo: UInt64) -> UInt64 {
+        (x &+ ones &* (0x80 - lo)) & high
     }
 
     /// Index of the first `byte` in `buf[start..<end]`, or `end`.
@@ -43,5 +56,14 @@ enum ByteScan {
             i += 1
         }
         return end
+    }
+
+    /// Index of the first `byte` in `buf[start..<end]`, or `end`, through memchr: for one
+    /// search across a whole record (auditd's 0x1D separator), where the call pays.
+    @inline(__always)
+    static func firstByMemchr(_ byte: UInt8, _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+        guard start < end, let base = buf.baseAddress else { return end }
+        guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
+        return UnsafeRawPointer(hit) - base
     }
 }

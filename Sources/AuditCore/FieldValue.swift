@@ -85,19 +85,16 @@ enum FieldValue {
     /// exact for bytes below 0x80; a byte at or above it is flagged by itself).
     @inline(__always)
     static func notHexDigits(_ x: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func atLeast(_ v: UInt64, _ lo: UInt64) -> UInt64 { (v &+ ones &* (0x80 - lo)) & high }
-        let lower = x | ones &* 0x20
-        let digit = atLeast(x, 0x30) & ~atLeast(x, 0x3A)
-        let letter = atLeast(lower, 0x61) & ~atLeast(lower, 0x67)
-        return (~(digit | letter) & high) | (x & high)
+        let lower = x | ByteScan.ones &* 0x20
+        let digit = ByteScan.atLeast(x, 0x30) & ~ByteScan.atLeast(x, 0x3A)
+        let letter = ByteScan.atLeast(lower, 0x61) & ~ByteScan.atLeast(lower, 0x67)
+        return (~(digit | letter) & ByteScan.high) | (x & ByteScan.high)
     }
 
     /// The four bytes that eight hex digits (valid ones) stand for, first digit pair first.
     @inline(__always)
     static func hexPairs(_ x: UInt64) -> UInt32 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
+        let ones = ByteScan.ones
         // Digit values: the low four bits, plus 9 for letters (bit 6 set in 'A'-'F' and 'a'-'f').
         let nibbles = (x & (ones &* 0x0F)) &+ ((x >> 6) & ones) &* 9
         // In each 16-bit lane the first digit is the low byte: high nibble << 4 | low nibble.

@@ -46,7 +46,7 @@ struct ReaderState {
     }
 
     mutating func messageReceived(type: UInt16, _ payload: UnsafeRawBufferPointer, decoder: inout AuditLogDecoder) {
-        decoder.recordReceived(AuditRecordParser.parseNetlinkPayload(type: type, payload)) { output in handle(output) }
+        decoder.netlinkMessageReceived(type: type, payload: payload) { output in handle(output) }
     }
 
     private mutating func handle(_ output: AuditLogDecoder.Output) {
