@@ -208,7 +208,7 @@ public enum AuditEventNormalizer {
                     enriched(k, v, f.encoding)
                     continue
                 }
-                if f.origin == .userMessage || (isUser && f.origin == .kernel && FieldValue.equals(k, "res")) {
+                if f.origin == .userMessage || (isUser && f.origin == .kernel && FieldName.pack(k) == FieldName.res) {
                     if userField(k, v, f.encoding) { continue }
                 }
                 if type == .configChange, f.origin == .kernel, configField(k, v) { continue }
@@ -244,22 +244,22 @@ public enum AuditEventNormalizer {
         /// (auid, ses, key, res, subj). Values are kept as written, not hex decoded: `audit_pid=1234`
         /// is a number, not two bytes.
         mutating func configField(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer) -> Bool {
-            if FieldValue.equals(k, "op") {
+            switch FieldName.pack(k) {
+            case FieldName.op:
                 if config == nil { config = AuditConfigChange() }
                 config!.op = config!.op ?? AuditText.make(v)
-            } else if FieldValue.equals(k, "old") {
+            case FieldName.old:
                 if config == nil { config = AuditConfigChange() }
                 config!.old = config!.old ?? AuditText.make(v)
-            } else if FieldValue.equals(k, "list") {
+            case FieldName.list:
                 if config == nil { config = AuditConfigChange() }
                 config!.list = config!.list ?? FieldValue.int(v).map { Int($0) }
-            } else if k.count > 6, k.starts(with: "audit_".utf8), config?.setting == nil {
+            default:
                 // audit_enabled, audit_pid, audit_failure, audit_rate_limit, audit_backlog_limit, …
+                guard k.count > 6, k.starts(with: "audit_".utf8), config?.setting == nil else { return false }
                 if config == nil { config = AuditConfigChange() }
                 config!.setting = AuditText.make(k)
                 config!.value = AuditText.make(v)
-            } else {
-                return false
             }
             return true
         }
@@ -267,30 +267,33 @@ public enum AuditEventNormalizer {
         /// A field inside `msg='…'`; returns false to let the generic handling see it.
         mutating func userField(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) -> Bool {
             func text() -> String? { FieldValue.equals(v, "?") ? nil : FieldValue.untrustedText(v, e) }
-            if FieldValue.equals(k, "op") { userMessage.op = text() }
-            else if FieldValue.equals(k, "acct") { userMessage.acct = text() }
-            else if FieldValue.equals(k, "exe") {
+            switch FieldName.pack(k) {
+            case FieldName.op: userMessage.op = text()
+            case FieldName.acct: userMessage.acct = text()
+            case FieldName.exe:
                 userMessage.exe = text()
                 event.process.exe = event.process.exe ?? userMessage.exe
-            }
-            else if FieldValue.equals(k, "addr") { userMessage.addr = text() }
-            else if FieldValue.equals(k, "hostname") { userMessage.hostname = text() }
-            else if FieldValue.equals(k, "terminal") { userMessage.terminal = text() }
-            else if FieldValue.equals(k, "res") || FieldValue.equals(k, "result") {
+            case FieldName.addr: userMessage.addr = text()
+            case FieldName.hostname: userMessage.hostname = text()
+            case FieldName.terminal: userMessage.terminal = text()
+            case FieldName.res, FieldName.result:
                 userMessage.result = text()
                 if FieldValue.equals(v, "success") || FieldValue.equals(v, "1") { event.success = true }
                 else if FieldValue.equals(v, "failed") || FieldValue.equals(v, "0") || FieldValue.equals(v, "fail") { event.success = false }
+            default: return false
             }
-            else { return false }
             haveUserMessage = true
             return true
         }
 
         mutating func enriched(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
-            if FieldValue.equals(k, "UID") { event.user.uidName = event.user.uidName ?? AuditText.make(v) }
-            else if FieldValue.equals(k, "EUID") { event.user.euidName = event.user.euidName ?? AuditText.make(v) }
-            else if FieldValue.equals(k, "GID") { event.user.gidName = event.user.gidName ?? AuditText.make(v) }
-            else if FieldValue.equals(k, "AUID") { event.user.auidName = event.user.auidName ?? AuditText.make(v) }
+            switch FieldName.pack(k) {
+            case FieldName.uidEnriched: event.user.uidName = event.user.uidName ?? AuditText.make(v)
+            case FieldName.euidEnriched: event.user.euidName = event.user.euidName ?? AuditText.make(v)
+            case FieldName.gidEnriched: event.user.gidName = event.user.gidName ?? AuditText.make(v)
+            case FieldName.auidEnriched: event.user.auidName = event.user.auidName ?? AuditText.make(v)
+            default: break
+            }
         }
 
         mutating func setPID(_ v: UnsafeRawBufferPointer) { event.process.pid = event.process.pid ?? FieldValue.int32(v) }
