@@ -7,12 +7,7 @@ import FleetModel
 /// bounded (a ``BoundedMap``); a successful `close` is not tracked, so a stale entry can survive
 /// fd reuse until it ages out, which only matters when the new socket is never bound.
 public struct SocketBindings: Sendable {
-    struct Key: Hashable, Sendable {
-        var pid: Int32
-        var fd: UInt64
-    }
-
-    var bound: BoundedMap<Key, AuditSocketAddress>
+    var bound: BoundedMap<ProcessSocket, AuditSocketAddress>
 
     public init(capacity: Int = 16_384) {
         bound = BoundedMap(capacity: capacity)
@@ -26,9 +21,9 @@ public struct SocketBindings: Sendable {
         else { return }
         switch event.kind {
         case .bind:
-            if event.success != false, let socket = event.socket { bound[Key(pid: pid, fd: fd)] = socket }
+            if event.success != false, let socket = event.socket { bound[ProcessSocket(pid: pid, fd: fd)] = socket }
         case .listen:
-            if event.socket == nil { event.socket = bound[Key(pid: pid, fd: fd)] }
+            if event.socket == nil { event.socket = bound[ProcessSocket(pid: pid, fd: fd)] }
         default:
             break
         }

@@ -14,12 +14,7 @@ import FleetModel
 /// overwritten by the next `socket()` that returns it, and a child's inherited fd (another pid)
 /// stays unknown. Unknown leaves ``AuditSocketAddress/proto`` nil; it never guesses.
 public struct SocketTypes: Sendable {
-    struct Key: Hashable, Sendable {
-        var pid: Int32
-        var fd: UInt64
-    }
-
-    var transports: BoundedMap<Key, String>
+    var transports: BoundedMap<ProcessSocket, String>
 
     public init(capacity: Int = 16_384) {
         transports = BoundedMap(capacity: capacity)
@@ -31,7 +26,7 @@ public struct SocketTypes: Sendable {
         guard let pid = event.process.pid, let call = event.syscall else { return }
         if call.name == "socket" {
             guard let fd = call.exit, fd >= 0, call.arguments.count >= 3 else { return }
-            let key = Key(pid: pid, fd: UInt64(fd))
+            let key = ProcessSocket(pid: pid, fd: UInt64(fd))
             if let transport = Self.transport(domain: call.arguments[0], type: call.arguments[1], protocol: call.arguments[2]) {
                 transports[key] = transport
             } else {
@@ -40,7 +35,7 @@ public struct SocketTypes: Sendable {
             return
         }
         guard event.socket?.proto == nil, let family = event.socket?.family, family == "inet" || family == "inet6",
-            let fd = call.arguments.first, let transport = transports[Key(pid: pid, fd: fd)]
+            let fd = call.arguments.first, let transport = transports[ProcessSocket(pid: pid, fd: fd)]
         else { return }
         event.socket?.proto = transport
     }
