@@ -57,38 +57,80 @@ extension AuditEventJSON {
     }
 
     /// Appends UTF-8 `text` with JSON string escapes (RFC 8259 §7), without quotes.
+    ///
+    /// One pass straight into the buffer, eight bytes at a time while none needs an escape (no
+    /// memcpy call per string: most are a few words long), with room made first for the worst
+    /// case (every byte a six-byte `\u00XX`).
     mutating func escaped(_ text: UnsafeRawBufferPointer) {
-        var start = 0
         let n = text.count
+        guard n > 0, let src = text.baseAddress else { return }
+        let s = storage
+        if s.count &+ 6 &* n > s.capacity { s.grow(toHold: s.count + 6 * n) }
+        let start = UnsafeMutableRawPointer(s.base + s.count)
+        if n >= 4 && n < 8 {
+            // Four to seven bytes (names, numbers, short words): two overlapping four-byte words.
+            let head = src.loadUnaligned(as: UInt32.self)
+            let tail = src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            if !Self.needsEscape(UInt64(head) | UInt64(tail) << 32) {
+                start.storeBytes(of: head, as: UInt32.self)
+                (start + (n &- 4)).storeBytes(of: tail, as: UInt32.self)
+                s.count &+= n
+                return
+            }
+        }
+        var out = start
         var i = 0
         while i < n {
-            // Eight bytes at a time while none needs escaping.
-            if i + 8 <= n, !Self.needsEscape(text.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                i += 8
-                continue
+            if i + 8 <= n {
+                let x = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if !Self.needsEscape(x) {
+                    out.storeBytes(of: x, as: UInt64.self)
+                    out += 8
+                    i += 8
+                    continue
+                }
+            } else if n >= 8, out - start == i {
+                // The last, partial word of a string written as is so far: check and copy the
+                // final eight bytes, overlapping the previous word with the same bytes.
+                let x = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                if !Self.needsEscape(x) {
+                    (start + (n - 8)).storeBytes(of: x, as: UInt64.self)
+                    out = start + n
+                    break
+                }
             }
-            let c = text[i]
-            if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
-                i += 1
-                continue
-            }
-            if i > start { put(UnsafeRawBufferPointer(rebasing: text[start..<i])) }
-            switch c {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            default:
-                let digits: StaticString = "0123456789abcdef"
-                raw("\\u00")
-                put(digits.utf8Start[Int(c >> 4)])
-                put(digits.utf8Start[Int(c & 0xF)])
-            }
+            let c = src.load(fromByteOffset: i, as: UInt8.self)
             i += 1
-            start = i
+            out = Self.writeEscaped(c, at: out)
         }
-        if n > start { put(UnsafeRawBufferPointer(rebasing: text[start..<n])) }
+        s.count &+= out - start
+    }
+
+    /// Writes byte `c` at `out`, escaped when JSON needs it; returns the position after it.
+    @inline(__always)
+    static func writeEscaped(_ c: UInt8, at out: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
+            out.storeBytes(of: c, as: UInt8.self)
+            return out + 1
+        }
+        out.storeBytes(of: UInt8(ascii: "\\"), as: UInt8.self)
+        let short: UInt8
+        switch c {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): short = c
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
+        default:
+            let digits: StaticString = "0123456789abcdef"
+            (out + 1).storeBytes(of: UInt8(ascii: "u"), as: UInt8.self)
+            (out + 2).storeBytes(of: UInt8(ascii: "0"), as: UInt8.self)
+            (out + 3).storeBytes(of: UInt8(ascii: "0"), as: UInt8.self)
+            (out + 4).storeBytes(of: digits.utf8Start[Int(c >> 4)], as: UInt8.self)
+            (out + 5).storeBytes(of: digits.utf8Start[Int(c & 0xF)], as: UInt8.self)
+            return out + 6
+        }
+        (out + 1).storeBytes(of: short, as: UInt8.self)
+        return out + 2
     }
 
     /// True when one of the eight bytes is below 0x20, `"` or `\` (SWAR: "determine if a word
@@ -117,10 +159,7 @@ extension AuditEventJSON {
             return
         }
         // Digits straight into the buffer, two at a time, from the end.
-        var count = 1
-        var t = v
-        while t >= 100 { t /= 100; count += 2 }
-        if t >= 10 { count += 1 }
+        let count = Self.decimalDigits(v)
         let s = storage
         if s.count + count > s.capacity { s.grow(toHold: s.count + count) }
         let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
@@ -143,6 +182,23 @@ extension AuditEventJSON {
             p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
         }
         s.count += count
+    }
+
+    /// Number of decimal digits of `v`, by comparisons with constants (a loop of divisions
+    /// costs a multiply per two digits before a single digit is written).
+    @inline(__always)
+    static func decimalDigits(_ v: UInt64) -> Int {
+        if v < 100_000_000 {
+            if v < 10_000 { return v < 100 ? (v < 10 ? 1 : 2) : (v < 1000 ? 3 : 4) }
+            return v < 1_000_000 ? (v < 100_000 ? 5 : 6) : (v < 10_000_000 ? 7 : 8)
+        }
+        var count = 9
+        var threshold: UInt64 = 1_000_000_000
+        while count < 20, v >= threshold {
+            count += 1
+            threshold = threshold &* 10
+        }
+        return count
     }
 
     mutating func octal(_ v: UInt32) {

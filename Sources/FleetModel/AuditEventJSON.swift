@@ -74,9 +74,33 @@ public struct AuditEventJSON {
 
     @inline(__always) mutating func put(_ p: UnsafeRawPointer, _ n: Int) {
         let s = storage
-        if s.count + n > s.capacity { s.grow(toHold: s.count + n) }
-        (s.base + s.count).update(from: p.assumingMemoryBound(to: UInt8.self), count: n)
-        s.count += n
+        if s.count &+ n > s.capacity { s.grow(toHold: s.count + n) }
+        Self.copy(p, n, to: UnsafeMutableRawPointer(s.base + s.count))
+        s.count &+= n
+    }
+
+    /// Copies `n` bytes; up to 32 by overlapping word loads and stores, inline: most of what
+    /// is written is a key or a short value, too short for a memcpy call to pay.
+    @inline(__always) static func copy(_ p: UnsafeRawPointer, _ n: Int, to out: UnsafeMutableRawPointer) {
+        if n >= 8 && n <= 32 {
+            if n > 16 {
+                out.storeBytes(of: p.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                out.storeBytes(of: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                let tail = n &- 16
+                out.storeBytes(of: p.loadUnaligned(fromByteOffset: tail, as: UInt64.self), toByteOffset: tail, as: UInt64.self)
+                out.storeBytes(of: p.loadUnaligned(fromByteOffset: tail &+ 8, as: UInt64.self), toByteOffset: tail &+ 8, as: UInt64.self)
+            } else {
+                out.storeBytes(of: p.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                out.storeBytes(of: p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+            }
+        } else if n >= 4 && n < 8 {
+            out.storeBytes(of: p.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            out.storeBytes(of: p.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self), toByteOffset: n &- 4, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { out.storeBytes(of: p.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        } else {
+            out.copyMemory(from: p, byteCount: n)
+        }
     }
 
     @inline(__always) mutating func put(_ buffer: UnsafeRawBufferPointer) {

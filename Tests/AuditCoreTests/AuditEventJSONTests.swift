@@ -1,4 +1,4 @@
-import FleetModel
+@testable import FleetModel
 import Foundation
 import Testing
 
@@ -45,6 +45,65 @@ import Testing
         #expect(object["user"] as? [String: Any] != nil)
     }
 
+    /// The writer copies words at a time and takes short strings whole: every length from
+    /// empty to several words, with a character to escape at every position or none, must
+    /// come out as a plain byte-at-a-time escaper writes it.
+    @Test func stringsOfEveryLengthAndEscapePosition() throws {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{00}"..."\u{1F}": out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let specials: [Character?] = [nil, "\"", "\\", "\n", "\u{01}", "\u{1F}", "\t", "é"]
+        for length in 0...40 {
+            for special in specials {
+                for position in 0..<max(length, 1) {
+                    var chars = (0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) }
+                    if let special, length > 0 { chars[position] = special }
+                    let text = String(chars)
+                    var json = AuditEventJSON(capacity: 1)  // grows on the way: the room check is exercised too
+                    json.string(text)
+                    let written = String(decoding: json.bytes, as: UTF8.self)
+                    #expect(written == reference(text), "length \(length), \(String(describing: special)) at \(position)")
+                    let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed)
+                    #expect(parsed as? String == text)
+                    if special == nil { break }
+                }
+            }
+        }
+    }
+
+    @Test func integersAtEveryDigitCount() {
+        var values: [UInt64] = [0, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            values += [power - 1, power, power + 1]
+            power *= 10
+        }
+        values += [power - 1, power]  // 10^19 fits in 64 bits
+        for v in values {
+            var json = AuditEventJSON(capacity: 1)
+            json.uint(v)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == String(v))
+            #expect(AuditEventJSON.decimalDigits(v) == String(v).count)
+        }
+        for v: Int64 in [Int64.min, -1, -10, Int64.max] {
+            var json = AuditEventJSON(capacity: 1)
+            json.int(v)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == String(v))
+        }
+    }
+
     @Test func timesBeforeAndAfterEpoch() {
         func iso(_ ms: Int64) -> String {
             var json = AuditEventJSON()
@@ -64,5 +123,11 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(json.bytes)) as! [String: Any]
         #expect(object["malformed"] as? Bool == true)
         #expect(object["raw"] as? String == "type=X \"q\" %FF")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
