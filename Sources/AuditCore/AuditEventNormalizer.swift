@@ -58,37 +58,72 @@ public enum AuditEventNormalizer {
         }
 
         /// Forgets the last event, keeping the storage of its arrays where nobody else holds them.
+        ///
+        /// Field by field, each only when set: assigning whole new values (`AuditProcess()`,
+        /// nil to an optional struct) runs the outlined destroy of every field in it, set or
+        /// not, and emptying an array goes through the generic `replaceSubrange`. A tripwire in
+        /// BuilderReuseTests counts the fields, so a new one cannot be forgotten here.
         mutating func reset() {
-            if event.syscall != nil { swap(&args, &event.syscall!.arguments) }
-            args.removeAll(keepingCapacity: true)
-            var argv: [String] = []
-            swap(&argv, &event.process.argv)
-            argv.removeAll(keepingCapacity: true)
+            // Optional structs are tested through a field (`?.field != nil`): `!= nil` copies
+            // the whole value (retaining each of its strings) to test it, then destroys the copy.
+            if event.syscall?.number != nil {
+                swap(&args, &event.syscall!.arguments)
+                event.syscall = nil
+            }
+            Self.empty(&args)
             event.timestampMilliseconds = 0
             event.serial = 0
-            event.node = nil
+            if event.node != nil { event.node = nil }
             event.kind = .other
-            event.recordTypes.removeAll(keepingCapacity: true)
-            event.syscall = nil
-            event.process = AuditProcess(argv: argv)
-            event.user = AuditUser()
-            event.paths.removeAll(keepingCapacity: true)
-            event.socket = nil
-            event.keys.removeAll(keepingCapacity: true)
-            event.userMessage = nil
-            event.config = nil
+            Self.empty(&event.recordTypes)
+            resetProcess()
+            resetUser()
+            Self.empty(&event.paths)
+            if event.socket?.family != nil { event.socket = nil }
+            Self.empty(&event.keys)
+            if event.config?.byAgent != nil { event.config = nil }
             event.success = nil
             haveStamp = false
             arch = nil
-            archText = nil
+            if archText != nil { archText = nil }
             syscallNumber = nil
-            syscallName = nil
+            if syscallName != nil { syscallName = nil }
             exit = nil
             if !argumentChunks.isEmpty { argumentChunks = [:] }
             kindFromRecords = nil
-            if haveUserMessage { userMessage = AuditUserMessage() }
+            if haveUserMessage { event.userMessage = nil }  // the only way it gets set (finish())
             haveUserMessage = false
-            config = nil
+            if config?.byAgent != nil { config = nil }
+        }
+
+        private mutating func resetProcess() {
+            event.process.pid = nil
+            event.process.ppid = nil
+            if event.process.comm != nil { event.process.comm = nil }
+            if event.process.exe != nil { event.process.exe = nil }
+            if event.process.parentExe != nil { event.process.parentExe = nil }
+            Self.empty(&event.process.argv)
+            if event.process.cwd != nil { event.process.cwd = nil }
+            if event.process.proctitle != nil { event.process.proctitle = nil }
+            if event.process.tty != nil { event.process.tty = nil }
+        }
+
+        private mutating func resetUser() {
+            event.user.uid = nil
+            event.user.euid = nil
+            event.user.gid = nil
+            event.user.auid = nil
+            event.user.ses = nil
+            if event.user.uidName != nil { event.user.uidName = nil }
+            if event.user.euidName != nil { event.user.euidName = nil }
+            if event.user.gidName != nil { event.user.gidName = nil }
+            if event.user.auidName != nil { event.user.auidName = nil }
+        }
+
+        /// Empties `array`, keeping its storage when unshared.
+        @inline(__always)
+        static func empty<T>(_ array: inout [T]) {
+            for _ in 0..<array.count { array.removeLast() }
         }
 
         /// Adds one record: `fields` are its fields, with positions in `buf`, the event's bytes.
@@ -358,8 +393,13 @@ public enum AuditEventNormalizer {
             for (index, bytes) in argumentChunks where index < event.process.argv.count {
                 event.process.argv[index] = AuditText.make(bytes)
             }
-            if haveUserMessage { event.userMessage = userMessage }
-            event.config = config
+            // Moved, not copied (a copy retains each string, and reset() releases them again).
+            if haveUserMessage {
+                var message = AuditUserMessage()
+                swap(&message, &userMessage)
+                event.userMessage = consume message
+            }
+            swap(&event.config, &config)  // event.config is nil: reset() cleared it
             event.kind = kind()
         }
 
