@@ -42,11 +42,24 @@ enum FieldName {
     static let auidEnriched: UInt64 = 0x44495541  // "AUID"
 
     /// The name's bytes as one integer; 0 for names longer than eight bytes.
+    ///
+    /// Two overlapping loads of the widest word that fits, or'ed (the bytes they share land on
+    /// the same places): a copy of a variable length was a memcpy call per field.
     @inline(__always)
     static func pack(_ k: UnsafeRawBufferPointer) -> UInt64 {
-        guard k.count <= 8, let p = k.baseAddress else { return 0 }
-        var word: UInt64 = 0
-        withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: p, byteCount: k.count) }
-        return word
+        let n = k.count
+        guard n <= 8, let p = k.baseAddress else { return 0 }
+        if n >= 4 {
+            if n == 8 { return p.loadUnaligned(as: UInt64.self) }
+            let low = UInt64(p.loadUnaligned(as: UInt32.self))
+            let high = UInt64(p.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+            return low | high << UInt64((n &- 4) &* 8)
+        }
+        if n >= 2 {
+            let low = UInt64(p.loadUnaligned(as: UInt16.self))
+            let high = UInt64(p.loadUnaligned(fromByteOffset: n &- 2, as: UInt16.self))
+            return low | high << UInt64((n &- 2) &* 8)
+        }
+        return n == 1 ? UInt64(p.load(as: UInt8.self)) : 0
     }
 }

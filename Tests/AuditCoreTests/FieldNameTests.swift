@@ -4,6 +4,18 @@ import Testing
 @Suite struct FieldNameTests {
     func pack(_ name: String) -> UInt64 { Array(name.utf8).withUnsafeBytes { FieldName.pack($0) } }
 
+    /// `pack` loads overlapping words: every length, against the bytes folded one by one.
+    @Test func packIsTheBytesLittleEndianZeroPadded() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...10 {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let expected = length > 8 ? 0 : bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+                #expect(bytes.withUnsafeBytes { FieldName.pack($0) } == expected, "\(bytes)")
+            }
+        }
+    }
+
     @Test func everyConstantIsItsNamePacked() {
         #expect(FieldName.pid == pack("pid"))
         #expect(FieldName.ppid == pack("ppid"))
