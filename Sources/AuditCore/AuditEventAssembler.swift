@@ -128,9 +128,9 @@ public struct AuditEventAssembler: Sendable {
             if isEOE {
                 finish(key, removeInFlight(at: index).records, into: &done)  // EOE itself is not kept
             } else {
-                let before = inFlight.slots[index]!.value.records.weight
-                store(&inFlight.slots[index]!.value.records)  // in place
-                let after = inFlight.slots[index]!.value.records.weight
+                let before = inFlight.values[index]!.records.weight
+                store(&inFlight.values[index]!.records)  // in place
+                let after = inFlight.values[index]!.records.weight
                 bytesInFlight += after - before
                 // Fields count too: a record of empty fields (`a= a= …`) holds 20 bytes of fields per 3 bytes.
                 if after > configuration.maximumEventBytes {

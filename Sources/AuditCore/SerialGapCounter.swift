@@ -54,7 +54,7 @@ struct SerialGapCounter: Sendable {
     private func nearestSeen(from f: UInt32) -> UInt32 {
         if seen.contains(SerialKey(serial: f &+ 1, node: 0)) { return 1 }
         var nearest = UInt32.max
-        for case let slot? in seen.slots { nearest = min(nearest, slot.key.serial &- f) }
+        for case let key? in seen.keys { nearest = min(nearest, key.serial &- f) }
         return nearest
     }
 

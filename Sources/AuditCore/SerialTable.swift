@@ -7,15 +7,19 @@
 struct SerialTable<Value> {
     typealias Key = SerialKey
 
-    /// Internal so an owner can mutate a value in place (`slots[i]!.value…`); keys must not change.
-    var slots: [(key: Key, value: Value)?]
+    /// Keys and values in parallel arrays: probing reads keys only, so a lookup neither copies
+    /// nor retains a value (a slot of both was copied whole to compare its key).
+    private(set) var keys: [Key?]
+    /// Internal so an owner can mutate a value in place (`values[i]!…`); nil where keys are.
+    var values: [Value?]
     private var mask: Int
     private(set) var count = 0
 
     init(minimumCapacity: Int = 64) {
         var size = 16
         while size < minimumCapacity * 2 { size <<= 1 }
-        slots = Array(repeating: nil, count: size)
+        keys = Array(repeating: nil, count: size)
+        values = Array(repeating: nil, count: size)
         mask = size - 1
     }
 
@@ -30,8 +34,8 @@ struct SerialTable<Value> {
     /// The slot holding `key`, or nil.
     func index(of key: Key) -> Int? {
         var i = home(key)
-        while let slot = slots[i] {
-            if slot.key == key { return i }
+        while let k = keys[i] {
+            if k == key { return i }
             i = (i + 1) & mask
         }
         return nil
@@ -39,32 +43,34 @@ struct SerialTable<Value> {
 
     func contains(_ key: Key) -> Bool { index(of: key) != nil }
 
-    subscript(key: Key) -> Value? { index(of: key).map { slots[$0]!.value } }
+    subscript(key: Key) -> Value? { index(of: key).map { values[$0]! } }
 
     /// Updates the value in slot `i` in place.
     @inline(__always)
     mutating func update(at i: Int, _ body: (inout Value) -> Void) {
-        body(&slots[i]!.value)
+        body(&values[i]!)
     }
 
     /// Inserts or replaces.
     mutating func insert(_ key: Key, _ value: Value) {
         if let i = index(of: key) {
-            slots[i] = (key, value)
+            values[i] = value
             return
         }
-        if (count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 2 > keys.count { grow() }
         var i = home(key)
-        while slots[i] != nil { i = (i + 1) & mask }
-        slots[i] = (key, value)
+        while keys[i] != nil { i = (i + 1) & mask }
+        keys[i] = key
+        values[i] = value
         count += 1
     }
 
     /// Removes the entry in slot `i` and returns its value.
     @discardableResult
     mutating func remove(at index: Int) -> Value {
-        let removed = slots[index]!.value
-        slots[index] = nil
+        var removed: Value? = nil
+        swap(&removed, &values[index])  // moved out, not copied
+        keys[index] = nil
         count -= 1
         // Backward shift: move later entries of the probe run into the hole when that brings
         // them no further from home than they were.
@@ -72,16 +78,17 @@ struct SerialTable<Value> {
         var j = index
         while true {
             j = (j + 1) & mask
-            guard let slot = slots[j] else { break }
-            let k = home(slot.key)
+            guard let key = keys[j] else { break }
+            let k = home(key)
             let movable = hole <= j ? (k <= hole || k > j) : (k <= hole && k > j)
             if movable {
-                slots[hole] = slot
-                slots[j] = nil
+                keys[hole] = key
+                keys[j] = nil
+                values.swapAt(hole, j)  // the hole's value is nil
                 hole = j
             }
         }
-        return removed
+        return removed!
     }
 
     @discardableResult
@@ -91,17 +98,23 @@ struct SerialTable<Value> {
     }
 
     /// Every entry (in slot order).
-    var entries: [(key: Key, value: Value)] { slots.compactMap { $0 } }
+    var entries: [(key: Key, value: Value)] {
+        keys.indices.compactMap { i in keys[i].map { ($0, values[i]!) } }
+    }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
+        let oldKeys = keys
+        var oldValues = values
+        keys = Array(repeating: nil, count: oldKeys.count * 2)
+        values = Array(repeating: nil, count: oldKeys.count * 2)
+        mask = keys.count - 1
         count = 0
-        for case let slot? in old {
-            var i = home(slot.key)
-            while slots[i] != nil { i = (i + 1) & mask }
-            slots[i] = slot
+        for j in oldKeys.indices {
+            guard let key = oldKeys[j] else { continue }
+            var i = home(key)
+            while keys[i] != nil { i = (i + 1) & mask }
+            keys[i] = key
+            swap(&values[i], &oldValues[j])
             count += 1
         }
     }
