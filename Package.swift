@@ -8,6 +8,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// The agent runs on every host: its release build carries the Swift runtime and Foundation
+/// inside (hosts need no Swift installed), starts sooner (no symbol lookups across a dozen
+/// Swift libraries) and calls the runtime directly. Foundation's own static libraries are named
+/// here because modules compiled for the shared runtime do not autolink them.
+let staticRuntime = [
+    "-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lFoundationEssentials",
+    "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections",
+    "-l_FoundationCShims", "-Xlinker", "--end-group",
+]
+
 let package = Package(
     name: "herdwatch",
     platforms: [.macOS(.v15)],
@@ -93,7 +103,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: [.unsafeFlags(staticRuntime, .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "ServerMain",

@@ -5,12 +5,13 @@ extension AgentCommand {
     /// `herdwatch-agent audit …`: the kernel audit state and rules, over netlink (no auditctl).
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Show and change the kernel audit state and rules (needs root).",
             subcommands: [Status.self, Change.self, Rules.self]
         )
 
         struct Status: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print the kernel audit status (like auditctl -s).")
+            static let configuration = CommandConfiguration(commandName: "status", abstract: "Print the kernel audit status (like auditctl -s).")
 
             func run() throws {
                 let status = try AuditNetlinkClient().status()
@@ -49,12 +50,13 @@ extension AgentCommand {
 
         struct Rules: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "rules",
                 abstract: "List, load and delete audit rules written in auditctl syntax.",
                 subcommands: [List.self, Load.self, Delete.self]
             )
 
             struct List: ParsableCommand {
-                static let configuration = CommandConfiguration(abstract: "Print the kernel's rules (like auditctl -l).")
+                static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the kernel's rules (like auditctl -l).")
 
                 func run() throws {
                     let rules = try AuditNetlinkClient().listRules()
@@ -65,6 +67,7 @@ extension AgentCommand {
 
             struct Load: ParsableCommand {
                 static let configuration = CommandConfiguration(
+                    commandName: "load",
                     abstract: "Add the rules of FILE (auditctl -R syntax); sets backlog_wait_time 0 first.")
 
                 @Argument(help: "A rules file such as ops/audit.rules.") var file: String
@@ -77,7 +80,7 @@ extension AgentCommand {
             }
 
             struct Delete: ParsableCommand {
-                static let configuration = CommandConfiguration(abstract: "Delete every rule, or only those with a key (like auditctl -D).")
+                static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete every rule, or only those with a key (like auditctl -D).")
 
                 @Option(help: "Delete only the rules with this key.") var key: String?
 

@@ -11,6 +11,7 @@ extension AgentCommand {
     /// `herdwatch-agent parse [FILE|-]`: an auditd log in, one JSON object per event out.
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Turn an auditd log into one JSON object per event, in Herdwatch's event schema.",
             discussion: """
                 Reads audit records (auditd's RAW or ENRICHED log format, optionally with node= \

@@ -12,6 +12,7 @@ extension AgentCommand {
     /// `herdwatch-agent replay FILE… --host NAME`: ship recorded logs once.
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Ship recorded audit logs to PostgreSQL, each event once however often replayed.",
             discussion: """
                 The database comes from --database-url, else database.url of --config, else \

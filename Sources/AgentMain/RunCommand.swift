@@ -8,6 +8,7 @@ extension AgentCommand {
     /// `herdwatch-agent run --config FILE`: capture and ship until SIGTERM.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Capture audit events and ship them to PostgreSQL until SIGTERM.",
             discussion: """
                 Settings come from the configuration file (ops/agent.yaml documents every key), \
@@ -30,6 +31,7 @@ extension AgentCommand {
     /// arguments, so the source is implied rather than a flag).
     struct Audisp: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audisp",
             abstract: "Run as an auditd plugin: read records from standard input and ship them.",
             discussion: """
                 The same as `run --config FILE` with source stdin. Install ops/audisp/herdwatch.conf \

@@ -10,6 +10,7 @@ extension AgentCommand {
     /// `herdwatch-agent scan`: one file-integrity scan against the state directory, then exit.
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Scan paths once and print (or store in PostgreSQL) what changed since the last scan.",
             discussion: """
                 The first scan of a path prints an inventory: one "inventory" line per file with its SHA-256 and metadata, and no change. Later scans print one line per change since the scan recorded in the state directory: created, modified (content), attributes, deleted, renamed. Each line is an object with host, kind, path, old_path, and old/new states {sha256, type, mode, uid, gid, size, mtime_ns, inode, target}.
