@@ -158,30 +158,61 @@ extension AuditEventJSON {
             put(UInt8(truncatingIfNeeded: v) &+ 0x30)
             return
         }
-        // Digits straight into the buffer, two at a time, from the end.
-        let count = Self.decimalDigits(v)
+        if v < 100_000_000 { return upToEightDigits(UInt32(truncatingIfNeeded: v)) }
+        // Eight digits at a time from the right: one 64-bit division per eight digits, and
+        // the eight written with 32-bit arithmetic in two independent halves (syscall
+        // arguments and times run to 13–20 digits).
+        let high = v / 100_000_000
+        uint(high)
+        eightDigits(UInt32(truncatingIfNeeded: v &- high &* 100_000_000))
+    }
+
+    /// Two digits per entry: "00", "01", … "99".
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// `v` (below 10^8) in as many digits as it has, two at a time from the end.
+    private mutating func upToEightDigits(_ v: UInt32) {
+        let count = Self.decimalDigits(UInt64(v))
         let s = storage
-        if s.count + count > s.capacity { s.grow(toHold: s.count + count) }
-        let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
-        let table = pairs.utf8Start
+        if s.count &+ count > s.capacity { s.grow(toHold: s.count + count) }
+        let table = Self.digitPairs.utf8Start
         var p = s.base + s.count + count
         var v = v
         while v >= 100 {
             let r = Int(v % 100)
             v /= 100
             p -= 2
-            p[0] = table[2 * r]
-            p[1] = table[2 * r + 1]
+            p[0] = table[2 &* r]
+            p[1] = table[2 &* r &+ 1]
         }
         if v >= 10 {
             p -= 2
-            p[0] = table[2 * Int(v)]
-            p[1] = table[2 * Int(v) + 1]
+            p[0] = table[2 &* Int(v)]
+            p[1] = table[2 &* Int(v) &+ 1]
         } else {
             p -= 1
             p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
         }
-        s.count += count
+        s.count &+= count
+    }
+
+    /// `v` (below 10^8) in exactly eight digits, zero padded.
+    private mutating func eightDigits(_ v: UInt32) {
+        let s = storage
+        if s.count &+ 8 > s.capacity { s.grow(toHold: s.count + 8) }
+        let table = Self.digitPairs.utf8Start
+        let p = s.base + s.count
+        let high = v / 10_000
+        let low = v &- high &* 10_000
+        @inline(__always) func pair(_ at: Int, _ value: UInt32) {
+            p[at] = table[2 &* Int(value)]
+            p[at &+ 1] = table[2 &* Int(value) &+ 1]
+        }
+        pair(0, high / 100)
+        pair(2, high % 100)
+        pair(4, low / 100)
+        pair(6, low % 100)
+        s.count &+= 8
     }
 
     /// Number of decimal digits of `v`, by comparisons with constants (a loop of divisions
