@@ -48,6 +48,8 @@ public struct AuditLogDecoder: Sendable {
     public var bindings = SocketBindings()
     /// Keeps the event's arrays from one event to the next.
     private var normalizer = AuditEventNormalizer.Builder()
+    /// The last record stamp read (most records repeat it).
+    private var stamp = AuditRecordParser.StampMemo()
     private var pending: [UInt8] = []
     private var skippingLongLine = false
     private var malformed = 0
@@ -128,7 +130,7 @@ public struct AuditLogDecoder: Sendable {
     ) {
         let header: AuditRecordParser.Header
         do throws(AuditRecordParser.MalformedReason) {
-            header = try AuditRecordParser.parseHeader(text, netlinkType: netlinkType)
+            header = try AuditRecordParser.parseHeader(text, netlinkType: netlinkType, memo: &stamp)
         } catch {
             malformed += 1
             emit.malformedRecord(reason: error, bytes: Array(text))

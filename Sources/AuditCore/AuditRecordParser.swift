@@ -95,6 +95,15 @@ public enum AuditRecordParser {
     /// Reads `[node=NAME ]type=NAME msg=audit(SECONDS.MILLIS:SERIAL):`, or for a netlink
     /// payload (`netlinkType` given) just the stamp.
     static func parseHeader(_ buf: UnsafeRawBufferPointer, netlinkType: AuditRecordType?) throws(MalformedReason) -> Header {
+        var memo = StampMemo()
+        return try parseHeader(buf, netlinkType: netlinkType, memo: &memo)
+    }
+
+    /// Reads a header like ``parseHeader(_:netlinkType:)``, taking the stamp from `memo` when
+    /// it is the same as the last one read (the records of one event share it).
+    static func parseHeader(
+        _ buf: UnsafeRawBufferPointer, netlinkType: AuditRecordType?, memo: inout StampMemo
+    ) throws(MalformedReason) -> Header {
         var header = Header(type: netlinkType ?? AuditRecordType(code: 0), timestampMilliseconds: 0, serial: 0, fieldsStart: 0)
         var scanner = Scanner(buf)
         if netlinkType == nil {
@@ -112,6 +121,22 @@ public enum AuditRecordParser {
             scanner.skipSpaces()
             guard scanner.consume("msg=") else { throw .missingStamp }
         }
+        let stampStart = scanner.index
+        if memo.matches(buf, at: stampStart) {
+            header.timestampMilliseconds = memo.timestampMilliseconds
+            header.serial = memo.serial
+            scanner.index = stampStart + memo.length
+        } else {
+            (header.timestampMilliseconds, header.serial) = try readStamp(&scanner)
+            memo.remember(buf, stampStart..<scanner.index, header.timestampMilliseconds, header.serial)
+        }
+        _ = scanner.consume(":")
+        header.fieldsStart = Int32(scanner.index)
+        return header
+    }
+
+    /// Reads `audit(SECONDS.MILLIS:SERIAL)`: event time in milliseconds and the serial.
+    private static func readStamp(_ scanner: inout Scanner) throws(MalformedReason) -> (Int64, UInt32) {
         guard scanner.consume("audit("), let seconds = scanner.decimal(), scanner.consume(".") else {
             throw .missingStamp
         }
@@ -125,11 +150,46 @@ public enum AuditRecordParser {
         guard scanner.consume(":"), let serial = scanner.decimal(), serial <= UInt64(UInt32.max),
             scanner.consume(")"), seconds < 1 << 40
         else { throw .missingStamp }
-        _ = scanner.consume(":")
-        header.timestampMilliseconds = Int64(seconds) * 1000 + Int64(millis)
-        header.serial = UInt32(serial)
-        header.fieldsStart = Int32(scanner.index)
-        return header
+        return (Int64(seconds) * 1000 + Int64(millis), UInt32(serial))
+    }
+
+    /// The last stamp read (`audit(…)`, 16 to 32 bytes) and what it said, kept by a stream
+    /// reader: most records repeat the stamp of the record before (an event's records share
+    /// it), and comparing four words costs less than reading some twenty digits again. Only
+    /// the bytes decide, so a match reads exactly what parsing them would.
+    struct StampMemo {
+        /// The stamp's first 16 bytes and its last 16 (overlapping when shorter than 32).
+        private var head: (UInt64, UInt64) = (0, 0)
+        private var tail: (UInt64, UInt64) = (0, 0)
+        /// 0 when empty.
+        private(set) var length = 0
+        private(set) var timestampMilliseconds: Int64 = 0
+        private(set) var serial: UInt32 = 0
+
+        @inline(__always)
+        func matches(_ buf: UnsafeRawBufferPointer, at start: Int) -> Bool {
+            let n = length
+            guard n > 0, buf.count - start >= n, let base = buf.baseAddress else { return false }
+            let p = base + start
+            return p.loadUnaligned(as: UInt64.self) == head.0
+                && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == head.1
+                && p.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self) == tail.0
+                && p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == tail.1
+        }
+
+        mutating func remember(_ buf: UnsafeRawBufferPointer, _ stamp: Range<Int>, _ time: Int64, _ serial: UInt32) {
+            let n = stamp.count
+            guard n >= 16, n <= 32, let base = buf.baseAddress else {
+                length = 0
+                return
+            }
+            let p = base + stamp.lowerBound
+            head = (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            tail = (p.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self), p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            length = n
+            timestampMilliseconds = time
+            self.serial = serial
+        }
     }
 
     /// Appends the `key=value` fields from `start` to the end to `fields`, handling `msg='…'`

@@ -51,17 +51,18 @@ struct SerialTable<Value> {
         body(&values[i]!)
     }
 
-    /// Inserts or replaces.
-    mutating func insert(_ key: Key, _ value: Value) {
+    /// Inserts or replaces; the value is moved in (taken as borrowed it was copied, a retain
+    /// of everything it holds).
+    mutating func insert(_ key: Key, _ value: consuming Value) {
         if let i = index(of: key) {
-            values[i] = value
+            values[i] = consume value
             return
         }
         if (count + 1) * 2 > keys.count { grow() }
         var i = home(key)
         while keys[i] != nil { i = (i + 1) & mask }
         keys[i] = key
-        values[i] = value
+        values[i] = consume value
         count += 1
     }
 

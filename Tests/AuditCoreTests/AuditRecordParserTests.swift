@@ -59,6 +59,42 @@ import Testing
         #expect(r.value("res", origin: .userMessage) == "success")
     }
 
+    /// A stream reader takes a stamp equal to the last one from its memo: the memo must never
+    /// answer for bytes that differ, wherever they differ, nor turn a malformed stamp valid.
+    @Test func stampMemoReadsWhatParsingReads() {
+        let stamps = [
+            "audit(1795288308.285:1000)", "audit(1795288308.285:1000)", "audit(1795288308.285:1001)",
+            "audit(1795288308.286:1001)", "audit(2795288308.286:1001)", "audit(1.1:12)", "audit(1.1:123)",
+            "audit(1.1:12)", "audit(1795288308.285:4294967295)", "audit(1795288308.285:4294967296)",
+            "audit(1795288308.285:1000", "audit(1795288308.285:1000)", "audit(1795288308.285:10000)",
+            "audit(1795288308.2851:1000)", "audit(179528830800000.285:100000000)", "audit(1795288308.285:1000)x",
+            "audit(1795288308.285:1000):", "audit(1795288308.285:100)", "audit(1795288308.285:1000)",
+        ]
+        var memo = AuditRecordParser.StampMemo()
+        for (i, stamp) in stamps.enumerated() {
+            for netlink in [false, true] {
+                let text = Array(((netlink ? "" : "type=SYSCALL msg=") + stamp + " pid=1").utf8)
+                let type: AuditRecordType? = netlink ? .syscall : nil
+                text.withUnsafeBytes { buf in
+                    let fresh = Result { () throws(AuditRecordParser.MalformedReason) in
+                        try AuditRecordParser.parseHeader(buf, netlinkType: type)
+                    }
+                    let remembered = Result { () throws(AuditRecordParser.MalformedReason) in
+                        try AuditRecordParser.parseHeader(buf, netlinkType: type, memo: &memo)
+                    }
+                    switch (fresh, remembered) {
+                    case (.success(let a), .success(let b)):
+                        #expect(a.timestampMilliseconds == b.timestampMilliseconds, "stamp \(i)")
+                        #expect(a.serial == b.serial, "stamp \(i)")
+                        #expect(a.fieldsStart == b.fieldsStart, "stamp \(i)")
+                    case (.failure(let a), .failure(let b)): #expect(a == b, "stamp \(i)")
+                    default: Issue.record("stamp \(i) \(stamp): \(fresh) with a fresh parse, \(remembered) with the memo")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func malformedHeaders() {
         for line in ["", "garbage", "type=SYSCALL", "type=SYSCALL msg=?", "type=UNKNOWN[1329] msg=?",
                      "type=SYSCALL msg=audit(12:34): x=1", "type=SYSCALL msg=audit(1.2:99999999999): x=1",
