@@ -378,9 +378,30 @@ public enum AuditEventNormalizer {
                 guard var n = FieldValue.untrusted(v, e, to: out.baseAddress!) else { return nil }
                 let p = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 while n > 0, p[n - 1] == 0 { n -= 1 }
-                for i in 0..<n where p[i] == 0 { p[i] = 0x20 }
+                Self.replaceNULsWithSpaces(UnsafeMutableRawPointer(p), n)
                 return AuditText.make(UnsafeRawBufferPointer(start: p, count: n))
             }
+        }
+
+        /// Writes a space over every NUL of `p[0..<n]`, eight bytes at a time (the compiler made
+        /// the plain loop a vector loop that stored byte by byte through lane extracts).
+        static func replaceNULsWithSpaces(_ p: UnsafeMutableRawPointer, _ n: Int) {
+            @inline(__always) func word(at i: Int) {
+                let x = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let low7 = ByteScan.ones &* 0x7F
+                let nul = ~(((x & low7) &+ low7) | x | low7)  // 0x80 in exactly the zero bytes
+                p.storeBytes(of: x | nul >> 2, toByteOffset: i, as: UInt64.self)  // 0x80 >> 2 is a space
+            }
+            guard n >= 8 else {
+                for i in 0..<n where p.load(fromByteOffset: i, as: UInt8.self) == 0 { p.storeBytes(of: 0x20, toByteOffset: i, as: UInt8.self) }
+                return
+            }
+            var i = 0
+            while i + 8 <= n {
+                word(at: i)
+                i += 8
+            }
+            if i < n { word(at: n - 8) }  // overlaps bytes already done: a space stays a space
         }
 
         /// Completes ``event`` in place.

@@ -13,6 +13,26 @@ import Testing
         return (fastOK ? fast : nil, referenceOK ? reference : nil)
     }
 
+    /// PROCTITLE's NUL separators become spaces eight bytes at a time: every length, NULs
+    /// anywhere, and bytes that only look like zero to a careless test (0x80, 0x01, 0x20).
+    @Test func proctitleNULsBecomeSpacesAndNothingElseChanges() {
+        let alphabet: [UInt8] = [0, 0, 0x80, 0x01, 0x20, 0x61, 0xFF, 0x7F]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for length in 0...40 {
+            for _ in 0..<50 {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    return alphabet[Int(state % UInt64(alphabet.count))]
+                }
+                var fast = bytes
+                fast.withUnsafeMutableBytes { AuditEventNormalizer.Builder.replaceNULsWithSpaces($0.baseAddress!, length) }
+                #expect(fast == bytes.map { $0 == 0 ? 0x20 : $0 }, "\(bytes)")
+            }
+        }
+    }
+
     @Test func agreesWithTheReferenceOnHexAndOnNearMisses() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: deterministic
         func next() -> UInt64 {
