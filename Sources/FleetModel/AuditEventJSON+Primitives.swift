@@ -83,12 +83,20 @@ extension AuditEventJSON {
         while i < n {
             if i + 8 <= n {
                 let x = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                out.storeBytes(of: x, as: UInt64.self)  // room: 6 * n covers a whole word here
                 if !Self.needsEscape(x) {
-                    out.storeBytes(of: x, as: UInt64.self)
                     out += 8
                     i += 8
                     continue
                 }
+                // Keep the bytes before the first one to escape (the rest of the word is
+                // written over), then escape that one.
+                let clean = Self.escapeMask(x).trailingZeroBitCount >> 3
+                out += clean
+                i += clean
+                out = Self.writeEscaped(src.load(fromByteOffset: i, as: UInt8.self), at: out)
+                i += 1
+                continue
             } else if n >= 8, out - start == i {
                 // The last, partial word of a string written as is so far: check and copy the
                 // final eight bytes, overlapping the previous word with the same bytes.
@@ -142,6 +150,22 @@ extension AuditEventJSON {
         func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
         let control = (x &- ones &* 0x20) & ~x & high != 0
         return control || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C))
+    }
+
+    /// 0x80 in exactly the bytes of `x` that need an escape (below 0x20, `"`, `\`): unlike
+    /// ``needsEscape(_:)``, no byte is flagged because of a borrow from the one below it.
+    @inline(__always)
+    static func escapeMask(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7 = ones &* 0x7F
+        let high = ones &* 0x80
+        // (b & 0x7F) + 0x60 reaches 0x80 exactly when b & 0x7F >= 0x20; no carry leaves a byte.
+        let control = ~(((x & low7) &+ ones &* 0x60) | x) & high
+        @inline(__always) func equal(_ c: UInt64) -> UInt64 {
+            let v = x ^ (ones &* c)
+            return ~(((v & low7) &+ low7) | v) & high
+        }
+        return control | equal(0x22) | equal(0x5C)
     }
 
     mutating func int(_ v: Int64) {

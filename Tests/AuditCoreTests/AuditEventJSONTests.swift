@@ -45,25 +45,27 @@ import Testing
         #expect(object["user"] as? [String: Any] != nil)
     }
 
+    /// JSON string escaping a character at a time (RFC 8259 §7), as the writer must produce it.
+    static func escapedByReference(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{00}"..."\u{1F}": out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// The writer copies words at a time and takes short strings whole: every length from
     /// empty to several words, with a character to escape at every position or none, must
     /// come out as a plain byte-at-a-time escaper writes it.
     @Test func stringsOfEveryLengthAndEscapePosition() throws {
-        func reference(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{00}"..."\u{1F}": out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
         let specials: [Character?] = [nil, "\"", "\\", "\n", "\u{01}", "\u{1F}", "\t", "é"]
         for length in 0...40 {
             for special in specials {
@@ -74,12 +76,26 @@ import Testing
                     var json = AuditEventJSON(capacity: 1)  // grows on the way: the room check is exercised too
                     json.string(text)
                     let written = String(decoding: json.bytes, as: UTF8.self)
-                    #expect(written == reference(text), "length \(length), \(String(describing: special)) at \(position)")
+                    #expect(written == Self.escapedByReference(text), "length \(length), \(String(describing: special)) at \(position)")
                     let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed)
                     #expect(parsed as? String == text)
                     if special == nil { break }
                 }
             }
+        }
+    }
+
+    /// Strings thick with characters to escape, several to a word, against the same reference.
+    @Test func stringsWithManyEscapes() throws {
+        let alphabet: [Character] = ["a", "b", "\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "é", "~", "\u{7F}"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0..<100, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            var json = AuditEventJSON(capacity: 1)
+            json.string(text)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == Self.escapedByReference(text))
+            let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed)
+            #expect(parsed as? String == text)
         }
     }
 
