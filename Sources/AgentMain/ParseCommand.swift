@@ -48,7 +48,7 @@ extension AgentCommand {
 
             var decoder = AuditLogDecoder()
             var output = JSONLines()
-            let chunkSize = 1 << 20
+            let chunkSize = 1 << 17
             let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
             defer { chunk.deallocate() }
             var readError: Int32 = 0
