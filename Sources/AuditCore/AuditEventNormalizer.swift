@@ -36,6 +36,14 @@ public enum AuditEventNormalizer {
         var haveUserMessage = false
         var config: AuditConfigChange?
         var scratch: [UInt8] = []
+        /// The last value of the fields that a process or rule repeats event after event
+        /// (its PROCTITLE, exe and cwd, a rule's key, the names of its first PATH records: the
+        /// program and its loader), shared with the next event that repeats it.
+        var proctitleMemo = TextMemo()
+        var keyMemo = TextMemo()
+        var exeMemo = TextMemo()
+        var cwdMemo = TextMemo()
+        var pathNameMemos = [TextMemo](repeating: TextMemo(), count: 4)
 
         public init() {}
 
@@ -169,7 +177,7 @@ public enum AuditEventNormalizer {
                 case FieldName.gid: event.user.gid = event.user.gid ?? FieldValue.uint32(v)
                 case FieldName.ses: event.user.ses = event.user.ses ?? FieldValue.uint32(v)
                 case FieldName.tty: setTTY(v)
-                case FieldName.exe: event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.exe: event.process.exe = event.process.exe ?? exeMemo.text(for: v, f.encoding) { FieldValue.untrustedText(v, f.encoding) }
                 case FieldName.key: addKeys(v, f.encoding)
                 case FieldName.arch: setArch(v)
                 case FieldName.exit: exit = FieldValue.int(v)
@@ -219,7 +227,11 @@ public enum AuditEventNormalizer {
                 let k = buf.slice(f.keyStart, f.keyLength)
                 let v = buf.slice(f.valueStart, f.valueLength)
                 switch FieldName.pack(k) {
-                case FieldName.name: p.name = FieldValue.untrustedText(v, f.encoding)
+                case FieldName.name:
+                    let slot = event.paths.count
+                    p.name = slot < pathNameMemos.count
+                        ? pathNameMemos[slot].text(for: v, f.encoding) { FieldValue.untrustedText(v, f.encoding) }
+                        : FieldValue.untrustedText(v, f.encoding)
                 case FieldName.inode: p.inode = FieldValue.uint64(v)
                 case FieldName.mode: p.mode = FieldValue.octal(v)
                 case FieldName.ouid: p.ouid = FieldValue.uint32(v)
@@ -259,8 +271,8 @@ public enum AuditEventNormalizer {
                 case FieldName.ses: event.user.ses = event.user.ses ?? FieldValue.uint32(v)
                 case FieldName.key: addKeys(v, f.encoding)
                 case FieldName.comm: event.process.comm = event.process.comm ?? FieldValue.untrustedText(v, f.encoding)
-                case FieldName.exe: event.process.exe = event.process.exe ?? FieldValue.untrustedText(v, f.encoding)
-                case FieldName.cwd: event.process.cwd = event.process.cwd ?? FieldValue.untrustedText(v, f.encoding)
+                case FieldName.exe: event.process.exe = event.process.exe ?? exeMemo.text(for: v, f.encoding) { FieldValue.untrustedText(v, f.encoding) }
+                case FieldName.cwd: event.process.cwd = event.process.cwd ?? cwdMemo.text(for: v, f.encoding) { FieldValue.untrustedText(v, f.encoding) }
                 case FieldName.saddr where event.socket == nil:
                     scratch.removeAll(keepingCapacity: true)
                     if FieldValue.untrusted(v, f.encoding, into: &scratch) { event.socket = SocketAddressDecoder.decode(scratch) }
@@ -359,7 +371,7 @@ public enum AuditEventNormalizer {
             if e != .bare {
                 // Quoted: one key, no 0x01 inside (that would have been hex encoded).
                 guard !v.isEmpty else { return }
-                let key = AuditText.make(v)
+                guard let key = keyMemo.text(for: v, e, make: { AuditText.make(v) }) else { return }
                 if !event.keys.contains(key) { event.keys.append(key) }
                 return
             }
@@ -371,10 +383,16 @@ public enum AuditEventNormalizer {
             }
         }
 
-        /// PROCTITLE: the process's argv area, NUL separated (kernel `audit_log_proctitle`, capped at 128 bytes).
-        /// Decoded in a temporary (on the stack for the kernel's 128 bytes): no array per event.
+        /// PROCTITLE: the process's argv area, NUL separated (kernel `audit_log_proctitle`, capped
+        /// at 128 bytes); the text of the last one is reused when the next repeats it.
         mutating func setProctitle(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) {
-            event.process.proctitle = withUnsafeTemporaryAllocation(byteCount: max(v.count, 1), alignment: 1) { out in
+            event.process.proctitle = proctitleMemo.text(for: v, e) { Self.proctitle(v, e) }
+        }
+
+        /// A PROCTITLE value as text, NULs as spaces. Decoded in a temporary (on the stack for
+        /// the kernel's 128 bytes): no array per event.
+        static func proctitle(_ v: UnsafeRawBufferPointer, _ e: AuditField.Encoding) -> String? {
+            withUnsafeTemporaryAllocation(byteCount: max(v.count, 1), alignment: 1) { out in
                 guard var n = FieldValue.untrusted(v, e, to: out.baseAddress!) else { return nil }
                 let p = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 while n > 0, p[n - 1] == 0 { n -= 1 }
