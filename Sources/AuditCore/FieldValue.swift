@@ -179,8 +179,28 @@ enum FieldValue {
         return Int32(n)
     }
 
-    /// Hexadecimal without prefix, up to 16 digits.
+    /// Hexadecimal without prefix, up to 16 digits (syscall arguments, arch): eight digits at a
+    /// time.
     static func hex(_ v: UnsafeRawBufferPointer) -> UInt64? {
+        let n = v.count
+        guard let p = v.baseAddress, n > 0, n <= 16 else { return nil }
+        if n <= 8 { return hexWord(p, n).map { UInt64($0) } }
+        guard let high = hexWord(p, n &- 8), let low = hexWord(p + (n &- 8), 8) else { return nil }
+        return UInt64(high) << 32 | UInt64(low)
+    }
+
+    /// The value of the `n` (1…8) hex digits at `p`, or nil when one is not a hex digit: the
+    /// digits are loaded into one word behind `0`s, checked and combined by ``hexPairs(_:)``.
+    @inline(__always)
+    static func hexWord(_ p: UnsafeRawPointer, _ n: Int) -> UInt32? {
+        let digits = FieldName.pack(UnsafeRawBufferPointer(start: p, count: n))  // digit i in byte i
+        let word = n == 8 ? digits : digits << UInt64((8 &- n) &* 8) | (ByteScan.ones &* 0x30) >> UInt64(n &* 8)
+        guard notHexDigits(word) == 0 else { return nil }
+        return hexPairs(word).byteSwapped  // the first pair is the most significant byte
+    }
+
+    /// Byte at a time: the reference for ``hex(_:)``.
+    static func hexScalar(_ v: UnsafeRawBufferPointer) -> UInt64? {
         guard let p = v.baseAddress, !v.isEmpty, v.count <= 16 else { return nil }
         var r: UInt64 = 0
         var bad: UInt8 = 0

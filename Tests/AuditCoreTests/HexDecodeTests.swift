@@ -33,6 +33,31 @@ import Testing
         }
     }
 
+    /// Hex numbers (syscall arguments, arch) eight digits at a time, against the byte loop:
+    /// every length to 17, hex digits of both cases and near misses.
+    @Test func hexNumbersAgreeWithTheByteLoop() {
+        let alphabet = Array("0123456789abcdefABCDEF/:@G`g \u{7F}".utf8) + [0x80, 0xB0, 0xC6, 0x00]
+        var state: UInt64 = 0x853C_49E6_748F_EA9B
+        for length in 0...17 {
+            for trial in 0..<300 {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    // Mostly valid digits, so that whole numbers are exercised too.
+                    let pick = Int(state % UInt64(trial % 3 == 0 ? alphabet.count : 22))
+                    return alphabet[pick]
+                }
+                bytes.withUnsafeBytes { v in
+                    #expect(FieldValue.hex(v) == FieldValue.hexScalar(v), "\(bytes)")
+                }
+            }
+        }
+        #expect(Array("ffffffffffffffff".utf8).withUnsafeBytes { FieldValue.hex($0) } == UInt64.max)
+        #expect(Array("c000003e".utf8).withUnsafeBytes { FieldValue.hex($0) } == 0xC000_003E)
+        #expect(Array("7fffe02986c0".utf8).withUnsafeBytes { FieldValue.hex($0) } == 0x7FFF_E029_86C0)
+    }
+
     @Test func agreesWithTheReferenceOnHexAndOnNearMisses() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: deterministic
         func next() -> UInt64 {
