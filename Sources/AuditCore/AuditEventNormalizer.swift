@@ -436,7 +436,7 @@ public enum AuditEventNormalizer {
             if haveUserMessage {
                 var message = AuditUserMessage()
                 swap(&message, &userMessage)
-                event.userMessage = consume message
+                event.userMessage = message  // its last use: moved
             }
             swap(&event.config, &config)  // event.config is nil: reset() cleared it
             event.kind = kind()

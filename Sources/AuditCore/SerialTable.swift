@@ -51,18 +51,18 @@ struct SerialTable<Value> {
         body(&values[i]!)
     }
 
-    /// Inserts or replaces; the value is moved in (taken as borrowed it was copied, a retain
-    /// of everything it holds).
-    mutating func insert(_ key: Key, _ value: consuming Value) {
+    /// Inserts or replaces. The value is taken owned, so the optimizer moves it in (borrowed, it
+    /// was copied: a retain of everything it holds).
+    mutating func insert(_ key: Key, _ value: __owned Value) {
         if let i = index(of: key) {
-            values[i] = consume value
+            values[i] = value
             return
         }
         if (count + 1) * 2 > keys.count { grow() }
         var i = home(key)
         while keys[i] != nil { i = (i + 1) & mask }
         keys[i] = key
-        values[i] = consume value
+        values[i] = value
         count += 1
     }
 
