@@ -45,26 +45,9 @@ import Testing
         #expect(object["user"] as? [String: Any] != nil)
     }
 
-    /// JSON string escaping a character at a time (RFC 8259 §7), as the writer must produce it.
-    static func escapedByReference(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}": out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// The writer copies words at a time and takes short strings whole: every length from
     /// empty to several words, with a character to escape at every position or none, must
-    /// come out as a plain byte-at-a-time escaper writes it.
+    /// come out as the plain escaper (`JSONString`, a character at a time) writes it.
     @Test func stringsOfEveryLengthAndEscapePosition() throws {
         let specials: [Character?] = [nil, "\"", "\\", "\n", "\u{01}", "\u{1F}", "\t", "é"]
         for length in 0...40 {
@@ -76,7 +59,7 @@ import Testing
                     var json = AuditEventJSON(capacity: 1)  // grows on the way: the room check is exercised too
                     json.string(text)
                     let written = String(decoding: json.bytes, as: UTF8.self)
-                    #expect(written == Self.escapedByReference(text), "length \(length), \(String(describing: special)) at \(position)")
+                    #expect(written == JSONString.quoted(text), "length \(length), \(String(describing: special)) at \(position)")
                     let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed)
                     #expect(parsed as? String == text)
                     if special == nil { break }
@@ -85,7 +68,7 @@ import Testing
         }
     }
 
-    /// Strings thick with characters to escape, several to a word, against the same reference.
+    /// Strings thick with characters to escape, several to a word, against the plain escaper.
     @Test func stringsWithManyEscapes() throws {
         let alphabet: [Character] = ["a", "b", "\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "é", "~", "\u{7F}"]
         var rng = SystemRandomNumberGenerator()
@@ -93,7 +76,7 @@ import Testing
             let text = String((0..<Int.random(in: 0..<100, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             var json = AuditEventJSON(capacity: 1)
             json.string(text)
-            #expect(String(decoding: json.bytes, as: UTF8.self) == Self.escapedByReference(text))
+            #expect(String(decoding: json.bytes, as: UTF8.self) == JSONString.quoted(text))
             let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed)
             #expect(parsed as? String == text)
         }
@@ -142,8 +125,3 @@ import Testing
     }
 }
 
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
-    }
-}

@@ -13,6 +13,16 @@ import Testing
         return (fastOK ? fast : nil, referenceOK ? reference : nil)
     }
 
+    /// `length` indices below `count` from a xorshift generator: deterministic test input.
+    static func randomIndices(_ length: Int, _ count: Int, _ state: inout UInt64) -> [Int] {
+        (0..<length).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(count))
+        }
+    }
+
     /// PROCTITLE's NUL separators become spaces eight bytes at a time: every length, NULs
     /// anywhere, and bytes that only look like zero to a careless test (0x80, 0x01, 0x20).
     @Test func proctitleNULsBecomeSpacesAndNothingElseChanges() {
@@ -20,12 +30,7 @@ import Testing
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         for length in 0...40 {
             for _ in 0..<50 {
-                let bytes = (0..<length).map { _ -> UInt8 in
-                    state ^= state << 13
-                    state ^= state >> 7
-                    state ^= state << 17
-                    return alphabet[Int(state % UInt64(alphabet.count))]
-                }
+                let bytes = Self.randomIndices(length, alphabet.count, &state).map { alphabet[$0] }
                 var fast = bytes
                 fast.withUnsafeMutableBytes { AuditEventNormalizer.Builder.replaceNULsWithSpaces($0.baseAddress!, length) }
                 #expect(fast == bytes.map { $0 == 0 ? 0x20 : $0 }, "\(bytes)")
@@ -40,14 +45,8 @@ import Testing
         var state: UInt64 = 0x853C_49E6_748F_EA9B
         for length in 0...17 {
             for trial in 0..<300 {
-                let bytes = (0..<length).map { _ -> UInt8 in
-                    state ^= state << 13
-                    state ^= state >> 7
-                    state ^= state << 17
-                    // Mostly valid digits, so that whole numbers are exercised too.
-                    let pick = Int(state % UInt64(trial % 3 == 0 ? alphabet.count : 22))
-                    return alphabet[pick]
-                }
+                // Mostly valid digits (the first 22), so that whole numbers are exercised too.
+                let bytes = Self.randomIndices(length, trial % 3 == 0 ? alphabet.count : 22, &state).map { alphabet[$0] }
                 bytes.withUnsafeBytes { v in
                     #expect(FieldValue.hex(v) == FieldValue.hexScalar(v), "\(bytes)")
                 }
