@@ -199,19 +199,6 @@ enum FieldValue {
         return hexPairs(word).byteSwapped  // the first pair is the most significant byte
     }
 
-    /// Byte at a time: the reference for ``hex(_:)``.
-    static func hexScalar(_ v: UnsafeRawBufferPointer) -> UInt64? {
-        guard let p = v.baseAddress, !v.isEmpty, v.count <= 16 else { return nil }
-        var r: UInt64 = 0
-        var bad: UInt8 = 0
-        for i in 0..<v.count {
-            let d = nibble(p.load(fromByteOffset: i, as: UInt8.self))
-            bad |= d
-            r = r << 4 | UInt64(d & 0xF)
-        }
-        return bad & 0xF0 == 0 ? r : nil
-    }
-
     static func octal(_ v: UnsafeRawBufferPointer) -> UInt32? {
         guard !v.isEmpty, v.count <= 11 else { return nil }
         var r: UInt32 = 0
