@@ -18,6 +18,14 @@ enum ByteScan {
         return (v &- ones) & ~v & high
     }
 
+    /// 0x80 in exactly the zero bytes of `x` (unlike ``matches(_:_:)``, no byte is flagged by
+    /// a borrow from the one below it).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7 = ones &* 0x7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
     /// High bit set in the bytes of `x` that are at least `lo`; exact for bytes below 0x80 (a
     /// byte at or above it can carry into the next one, so callers flag those by themselves).
     @inline(__always)
